@@ -1,0 +1,62 @@
+// Package program is the Pulumi program: read and validate the stack's spec, then build
+// the (cloud, orchestrator) combination it names. main.go only calls pulumi.Run on Run;
+// the mock harness, the tests and `clusterbench compare` run exactly this function.
+package program
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ErrNotBuilt is the one sentinel for a combination whose component does not exist
+// yet; `compare` reports it as "not available yet" and every other error as a failure.
+var ErrNotBuilt = errors.New("not available yet")
+
+// NotBuiltError names the combination that is not built yet.
+type NotBuiltError struct{ Cloud, Orchestrator string }
+
+func (e *NotBuiltError) Error() string {
+	return fmt.Sprintf("orchestrator %q on cloud %q is not available yet: its component has not been built", e.Orchestrator, e.Cloud)
+}
+
+// Is makes errors.Is(err, ErrNotBuilt) true.
+func (e *NotBuiltError) Is(target error) bool { return target == ErrNotBuilt }
+
+// builder builds one combination from a validated spec.
+type builder func(ctx *pulumi.Context, s *spec.Spec) error
+
+// builders are the combinations built so far.
+var builders = map[[2]string]builder{}
+
+// Run is the program.
+func Run(ctx *pulumi.Context) error {
+	s, warnings, err := ReadSpec(ctx)
+	for _, w := range warnings {
+		_ = ctx.Log.Warn(w.String(), nil)
+	}
+	if err != nil {
+		return err
+	}
+	build, ok := builders[[2]string{s.Cloud, s.Orchestrator}]
+	if !ok {
+		return &NotBuiltError{Cloud: s.Cloud, Orchestrator: s.Orchestrator}
+	}
+	return build(ctx, s)
+}
+
+// ReadSpec reads and validates the stack's configuration; nothing is registered yet.
+func ReadSpec(ctx *pulumi.Context) (*spec.Spec, []spec.Problem, error) {
+	in, err := spec.InputFrom(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("stack %s: reading the configuration: %w", ctx.Stack(), err)
+	}
+	return spec.Parse(in, SpecOptions())
+}
+
+// SpecOptions are the validation options every reader of a spec uses.
+func SpecOptions() spec.Options {
+	return spec.Options{}
+}

@@ -1,0 +1,204 @@
+package spec
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Options carry what validation needs from outside the stack file.
+type Options struct {
+	// SupportedVersion returns nil when a Kubernetes version is within the price
+	// catalog's support calendar, else why not.
+	SupportedVersion func(version string) error
+}
+
+var (
+	awsMachineType = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	gcpMachineType = regexp.MustCompile(`^[a-z][a-z0-9]*-[a-z0-9-]+$`)
+	iamPrincipal   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$`)
+	minorVersion   = regexp.MustCompile(`^1\.\d{1,2}$`)
+	// RFC 5737 documentation ranges: accepted (the shipped stacks use one) with a warning.
+	documentationRanges = []netip.Prefix{
+		netip.MustParsePrefix("192.0.2.0/24"),
+		netip.MustParsePrefix("198.51.100.0/24"),
+		netip.MustParsePrefix("203.0.113.0/24"),
+	}
+)
+
+// validate applies the cross-key rules to a fully read spec.
+func validate(s *Spec, vals map[string]value, opts Options, ps *problems) {
+	set := func(key string) bool { _, ok := vals[key]; return ok }
+	validateZones(s, ps)
+	validateAdminCidrs(s, ps)
+	validateControlPlane(s, set, ps)
+	validateWorkers(s, ps)
+	validateNetwork(s, ps)
+	validateAccess(s, set, ps)
+	validateVersion(s, set, opts, ps)
+}
+
+func validateZones(s *Spec, ps *problems) {
+	v := strconv.Itoa(s.Zones)
+	switch {
+	case s.Zones < 1 || s.Zones > 3:
+		ps.add("zones", v, "must be 1, 2 or 3: the control plane and workers spread over this many zones")
+	case s.IsEKS() && s.Zones < 2:
+		ps.add("zones", v, "EKS needs at least 2 zones: AWS requires the cluster's subnets in two availability zones")
+	}
+}
+
+func validateAdminCidrs(s *Spec, ps *problems) {
+	if len(s.AdminCidrs) == 0 {
+		ps.add("adminCidrs", "", "required: the IPv4 CIDRs that may reach SSH and the API (e.g. [198.51.100.7/32]); nothing is opened to the internet by default")
+		return
+	}
+	for _, c := range s.AdminCidrs {
+		p, err := parseNetwork(c)
+		switch {
+		case err != nil:
+			ps.add("adminCidrs", c, "%v", err)
+		case p.Bits() == 0:
+			ps.add("adminCidrs", c, "refused: it opens SSH and the API to the whole internet; list your own networks")
+		case inDocumentationRange(p):
+			ps.warn("adminCidrs", c, "is a documentation range (RFC 5737): nobody can reach the cluster from it; set your own networks before a real deployment")
+		}
+	}
+}
+
+// parseNetwork parses an IPv4 CIDR written as its network address.
+func parseNetwork(c string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(c)
+	if err != nil || !p.Addr().Is4() {
+		return netip.Prefix{}, fmt.Errorf("must be an IPv4 CIDR such as 198.51.100.0/24")
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("has host bits set; write the network address %s", p.Masked())
+	}
+	return p, nil
+}
+
+func inDocumentationRange(p netip.Prefix) bool {
+	for _, d := range documentationRanges {
+		if d.Bits() <= p.Bits() && d.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+func validateControlPlane(s *Spec, set func(string) bool, ps *problems) {
+	cp := s.ControlPlane
+	v := strconv.Itoa(cp.Count)
+	if s.Orchestrator == Managed {
+		for _, k := range []string{"controlPlane.count", "controlPlane.machineType"} {
+			if set(k) {
+				ps.warn(k, "", "ignored: the provider runs a managed control plane")
+			}
+		}
+	} else {
+		limit, what := 5, "etcd members: more members slow every write and add no useful tolerance"
+		if s.Orchestrator == Swarm {
+			limit, what = 7, "swarm managers (Docker's advice): more slow every raft write"
+		}
+		switch {
+		case cp.Count < 1:
+			ps.add("controlPlane.count", v, "must be odd (1, 3, 5, 7)")
+		case cp.Count%2 == 0:
+			ps.add("controlPlane.count", v, "must be odd (1, 3, 5, 7); an even count adds no fault tolerance")
+		case cp.Count > limit:
+			ps.add("controlPlane.count", v, "must be at most %d %s", limit, what)
+		}
+		validateMachineType(s.Cloud, "controlPlane.machineType", cp.MachineType, ps)
+	}
+	if cp.Availability == Zonal && !s.IsGKE() {
+		ps.add("controlPlane.availability", cp.Availability, "zonal applies to GKE only (EKS is always regional; self-managed and swarm control planes spread over zones by count)")
+	}
+}
+
+func validateMachineType(cloud, key, t string, ps *problems) {
+	switch {
+	case cloud == AWS && !awsMachineType.MatchString(t):
+		ps.add(key, t, "is not an EC2 instance type (family.size, e.g. t3.large)")
+	case cloud == GCP && !gcpMachineType.MatchString(t):
+		ps.add(key, t, "is not a GCE machine type (family-shape, e.g. e2-standard-2)")
+	}
+}
+
+func validateWorkers(s *Spec, ps *problems) {
+	w := s.Workers
+	switch {
+	case w.Count < 1:
+		ps.add("workers.count", strconv.Itoa(w.Count), "must be at least 1")
+	case w.Min < 0 || w.Min > w.Count:
+		ps.add("workers.min", strconv.Itoa(w.Min), "must be between 0 and workers.count (%d)", w.Count)
+	case w.Max < w.Count:
+		ps.add("workers.max", strconv.Itoa(w.Max), "must be at least workers.count (%d)", w.Count)
+	case s.IsGKE() && s.Zones >= 1 && w.Count%s.Zones != 0:
+		ps.add("workers.count", strconv.Itoa(w.Count), "must be a multiple of zones (%d): GKE node pools count nodes per zone", s.Zones)
+	}
+	if w.DiskGb < 20 || w.DiskGb > 16384 {
+		ps.add("workers.diskGb", strconv.Itoa(w.DiskGb), "must be between 20 and 16384 GB")
+	}
+	validateMachineType(s.Cloud, "workers.machineType", w.MachineType, ps)
+}
+
+func validateNetwork(s *Spec, ps *problems) {
+	n := s.Network
+	p, err := parseNetwork(n.Cidr)
+	minBits := 16 // an AWS VPC is at most a /16
+	if s.Cloud == GCP {
+		minBits = 8
+	}
+	switch {
+	case err != nil:
+		ps.add("network.cidr", n.Cidr, "%v", err)
+	case p.Bits() < minBits || p.Bits() > 24:
+		ps.add("network.cidr", n.Cidr, "prefix must be /%d to /24 on %s (subnets are carved from it per zone)", minBits, s.Cloud)
+	case len(ps.errs) > 0:
+		// The capacity arithmetic needs valid zones and worker counts; their own
+		// problems are already reported.
+	default:
+		if msg := s.addressShortfall(); msg != "" {
+			ps.add("workers.max", strconv.Itoa(s.Workers.Max), "%s", msg)
+		}
+	}
+	switch {
+	case n.PrivateNodes && n.NatGateways == NatNone:
+		ps.add("network.natGateways", n.NatGateways, "private nodes need single or perZone: without NAT they cannot pull images or reach the cloud APIs")
+	case !n.PrivateNodes && n.NatGateways != NatNone:
+		ps.add("network.natGateways", n.NatGateways, "must be none when network.privateNodes is false: public nodes do not use NAT, which would still bill")
+	}
+}
+
+func validateAccess(s *Spec, set func(string) bool, ps *problems) {
+	for _, a := range s.AdminPrincipals {
+		if !iamPrincipal.MatchString(a) {
+			ps.add("adminPrincipals", a, "must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)")
+		}
+	}
+	if len(s.AdminPrincipals) > 0 && !s.IsEKS() {
+		ps.warn("adminPrincipals", strings.Join(s.AdminPrincipals, ","), "ignored: access entries exist on EKS only")
+	}
+}
+
+func validateVersion(s *Spec, set func(string) bool, opts Options, ps *problems) {
+	v := s.KubernetesVersion
+	if s.Orchestrator == Swarm {
+		if set("kubernetesVersion") {
+			ps.warn("kubernetesVersion", v, "ignored: Docker Swarm runs no Kubernetes")
+		}
+		return
+	}
+	if !minorVersion.MatchString(v) {
+		ps.add("kubernetesVersion", v, "must be a minor version such as 1.35")
+		return
+	}
+	if opts.SupportedVersion != nil {
+		if err := opts.SupportedVersion(v); err != nil {
+			ps.add("kubernetesVersion", v, "%v", err)
+		}
+	}
+}
