@@ -262,4 +262,3 @@ func subnetIDs(subnets []*ec2.Subnet) pulumi.StringArrayOutput {
 func nameTag(name string) pulumi.StringMap {
 	return pulumi.StringMap{"Name": pulumi.String(name)}
 }
-

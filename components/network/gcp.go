@@ -20,10 +20,10 @@ type GcpNetwork struct {
 	pulumi.ResourceState
 
 	// Zones are the region's zones used, in order (plain: they decide placement).
-	Zones             []string
-	NetworkID         pulumi.IDOutput
-	NetworkSelfLink   pulumi.StringOutput
-	SubnetworkID      pulumi.IDOutput
+	Zones              []string
+	NetworkID          pulumi.IDOutput
+	NetworkSelfLink    pulumi.StringOutput
+	SubnetworkID       pulumi.IDOutput
 	SubnetworkSelfLink pulumi.StringOutput
 }
 

@@ -1,0 +1,243 @@
+package network_test
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+
+	"github.com/clusterbench/clusterbench/components/harness"
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/network"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type variant struct {
+	cloud        string
+	zones        int
+	nat          string
+	privateNodes bool
+}
+
+func (v variant) String() string {
+	return fmt.Sprintf("%s/%dz/%s/private=%v", v.cloud, v.zones, v.nat, v.privateNodes)
+}
+
+func (v variant) input() spec.Input {
+	cfg := map[string]string{
+		"clusterbench:cloud": v.cloud, "clusterbench:orchestrator": spec.Swarm,
+		"clusterbench:zones":      fmt.Sprint(v.zones),
+		"clusterbench:adminCidrs": `["198.18.0.0/24"]`,
+		"clusterbench:network":    fmt.Sprintf(`{"natGateways": %q, "privateNodes": %v}`, v.nat, v.privateNodes),
+		"aws:region":              "us-east-1", "gcp:region": "us-central1", "gcp:project": "demo",
+	}
+	return spec.Input{Stack: "net", Config: cfg}
+}
+
+// build runs a program that builds only the network of the variant.
+func build(t *testing.T, v variant) (*inventory.Inventory, error) {
+	t.Helper()
+	res, err := harness.Run(v.input(), func(ctx *pulumi.Context) error {
+		in, _ := spec.InputFrom(ctx)
+		s, _, err := spec.Parse(in, spec.Options{})
+		if err != nil {
+			return err
+		}
+		if s.Cloud == spec.AWS {
+			_, err = network.NewAwsNetwork(ctx, "net", &network.Args{Spec: s})
+		} else {
+			_, err = network.NewGcpNetwork(ctx, "net", &network.Args{Spec: s})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res.Inventory, nil
+}
+
+const (
+	subnet = "aws:ec2/subnet:Subnet"
+	nat    = "aws:ec2/natGateway:NatGateway"
+	eip    = "aws:ec2/eip:Eip"
+	rt     = "aws:ec2/routeTable:RouteTable"
+	rta    = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+	route  = "aws:ec2/route:Route"
+)
+
+// Counts by type token for every zones × natGateways × topology combination; the
+// combinations validation refuses (private without NAT, public with NAT) say so.
+func TestAwsNetworkCounts(t *testing.T) {
+	for _, zones := range []int{1, 3} {
+		for _, natMode := range []string{spec.NatNone, spec.NatSingle, spec.NatPerZone} {
+			for _, private := range []bool{true, false} {
+				v := variant{spec.AWS, zones, natMode, private}
+				t.Run(v.String(), func(t *testing.T) {
+					inv, err := build(t, v)
+					if private == (natMode == spec.NatNone) {
+						require.Error(t, err)
+						assert.Contains(t, err.Error(), "clusterbench:network.natGateways = "+natMode)
+						return
+					}
+					require.NoError(t, err)
+					nats := map[string]int{spec.NatNone: 0, spec.NatSingle: 1, spec.NatPerZone: zones}[natMode]
+					privateSubnets := 0
+					if private {
+						privateSubnets = zones
+					}
+					got := inventory.CountByType(inv.Custom())
+					want := map[string]int{
+						"aws:ec2/vpc:Vpc": 1, "aws:ec2/internetGateway:InternetGateway": 1,
+						"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+						subnet: zones + privateSubnets, nat: nats, eip: nats,
+						rt: 1 + privateSubnets, rta: zones + privateSubnets, route: 1 + privateSubnets,
+					}
+					for typ, n := range want {
+						assert.Equal(t, n, got[typ], typ)
+					}
+					assert.Equal(t, sum(want), len(inv.Custom()), "no other resources")
+					assertParented(t, inv, network.AwsNetworkType)
+				})
+			}
+		}
+	}
+}
+
+func TestGcpNetworkCounts(t *testing.T) {
+	for _, zones := range []int{1, 3} {
+		for _, natMode := range []string{spec.NatSingle, spec.NatPerZone} {
+			v := variant{spec.GCP, zones, natMode, true}
+			t.Run(v.String(), func(t *testing.T) {
+				inv, err := build(t, v)
+				require.NoError(t, err)
+				got := inventory.CountByType(inv.Custom())
+				// single and perZone both mean one regional Cloud NAT (DESIGN.md).
+				assert.Equal(t, map[string]int{
+					"gcp:compute/network:Network": 1, "gcp:compute/subnetwork:Subnetwork": 1,
+					"gcp:compute/router:Router": 1, "gcp:compute/routerNat:RouterNat": 1,
+					"gcp:compute/firewall:Firewall": 2,
+				}, got)
+				assertParented(t, inv, network.GcpNetworkType)
+			})
+		}
+	}
+	inv, err := build(t, variant{spec.GCP, 3, spec.NatNone, false})
+	require.NoError(t, err)
+	assert.Zero(t, inventory.CountByType(inv.Custom())["gcp:compute/routerNat:RouterNat"], "public nodes need no Cloud NAT")
+}
+
+func TestAwsSubnetsLandInDistinctZonesWithDisjointRanges(t *testing.T) {
+	inv, err := build(t, variant{spec.AWS, 3, spec.NatPerZone, true})
+	require.NoError(t, err)
+	zonesByKind := map[string]map[string]bool{}
+	var prefixes []netip.Prefix
+	for _, sn := range inv.OfType(subnet) {
+		kind := "public"
+		if sn.Inputs["tags"].(map[string]any)["kubernetes.io/role/internal-elb"] != nil {
+			kind = "private"
+		}
+		if zonesByKind[kind] == nil {
+			zonesByKind[kind] = map[string]bool{}
+		}
+		zonesByKind[kind][sn.String("availabilityZone")] = true
+		prefixes = append(prefixes, netip.MustParsePrefix(sn.String("cidrBlock")))
+	}
+	assert.Len(t, zonesByKind["public"], 3)
+	assert.Len(t, zonesByKind["private"], 3)
+	assertDisjoint(t, prefixes)
+	for _, p := range prefixes {
+		assert.True(t, netip.MustParsePrefix("10.0.0.0/16").Contains(p.Addr()), p)
+	}
+}
+
+func TestGcpRangesAreDisjoint(t *testing.T) {
+	inv, err := build(t, variant{spec.GCP, 3, spec.NatPerZone, true})
+	require.NoError(t, err)
+	sn := inv.OfType("gcp:compute/subnetwork:Subnetwork")[0]
+	prefixes := []netip.Prefix{netip.MustParsePrefix(sn.String("ipCidrRange"))}
+	for _, r := range sn.List("secondaryIpRanges") {
+		prefixes = append(prefixes, netip.MustParsePrefix(r.(map[string]any)["ipCidrRange"].(string)))
+	}
+	assert.Len(t, prefixes, 3)
+	assertDisjoint(t, prefixes)
+}
+
+// Nothing opens SSH (or anything) to the internet: no firewall source, no NACL.
+func TestNothingOpensSshToTheInternet(t *testing.T) {
+	for _, v := range []variant{{spec.AWS, 3, spec.NatPerZone, true}, {spec.AWS, 1, spec.NatNone, false}, {spec.GCP, 3, spec.NatPerZone, true}} {
+		inv, err := build(t, v)
+		require.NoError(t, err)
+		for _, r := range inv.Custom() {
+			assert.NotEqual(t, "aws:ec2/networkAclRule:NetworkAclRule", r.Type)
+			for _, src := range r.List("sourceRanges") {
+				assert.NotEqual(t, "0.0.0.0/0", src, "%s %s", r.Type, r.Name)
+			}
+			for _, ing := range r.List("ingress") {
+				assert.NotContains(t, ing.(map[string]any)["cidrBlocks"], "0.0.0.0/0", r.Name)
+			}
+		}
+		for _, fw := range inv.OfType("gcp:compute/firewall:Firewall") {
+			if fw.Name == "net-ssh-admin" {
+				assert.Equal(t, []any{"198.18.0.0/24"}, fw.List("sourceRanges"))
+			}
+		}
+	}
+}
+
+func TestFlowLogsAreOptional(t *testing.T) {
+	v := variant{spec.AWS, 2, spec.NatSingle, true}
+	in := v.input()
+	in.Config["clusterbench:network"] = `{"natGateways": "single", "flowLogs": true}`
+	res, err := harness.Run(in, func(ctx *pulumi.Context) error {
+		s, _, err := spec.Parse(in, spec.Options{})
+		require.NoError(t, err)
+		_, err = network.NewAwsNetwork(ctx, "net", &network.Args{Spec: s})
+		return err
+	})
+	require.NoError(t, err)
+	got := inventory.CountByType(res.Inventory.Custom())
+	assert.Equal(t, 1, got["aws:ec2/flowLog:FlowLog"])
+	assert.Equal(t, 1, got["aws:cloudwatch/logGroup:LogGroup"])
+	assert.Equal(t, 30.0, res.Inventory.OfType("aws:cloudwatch/logGroup:LogGroup")[0].Inputs["retentionInDays"])
+}
+
+// Two networks in one program never collide.
+func TestTwoNetworksInOneProgram(t *testing.T) {
+	in := variant{spec.AWS, 3, spec.NatPerZone, true}.input()
+	_, err := harness.Run(in, func(ctx *pulumi.Context) error {
+		s, _, err := spec.Parse(in, spec.Options{})
+		require.NoError(t, err)
+		if _, err := network.NewAwsNetwork(ctx, "a", &network.Args{Spec: s}); err != nil {
+			return err
+		}
+		_, err = network.NewAwsNetwork(ctx, "b", &network.Args{Spec: s})
+		return err
+	})
+	require.NoError(t, err)
+}
+
+func assertParented(t *testing.T, inv *inventory.Inventory, component string) {
+	t.Helper()
+	for _, r := range inv.Custom() {
+		assert.Equal(t, component, r.Parent, "%s %s has the component as parent", r.Type, r.Name)
+	}
+}
+
+func assertDisjoint(t *testing.T, ps []netip.Prefix) {
+	t.Helper()
+	for i := range ps {
+		for j := i + 1; j < len(ps); j++ {
+			assert.False(t, ps[i].Overlaps(ps[j]), "%s overlaps %s", ps[i], ps[j])
+		}
+	}
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
