@@ -39,9 +39,9 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 // NewResource records a registration and returns the inputs plus the computed outputs a
 // real provider would add.
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	parentURN := ""
-	if args.RegisterRPC != nil {
-		parentURN = args.RegisterRPC.GetParent()
+	parentURN, ignore, protect := "", []string(nil), false
+	if rpc := args.RegisterRPC; rpc != nil {
+		parentURN, ignore, protect = rpc.GetParent(), rpc.GetIgnoreChanges(), rpc.GetProtect()
 	}
 	urn := r.urn(parentURN, args.TypeToken, args.Name)
 	id := ""
@@ -54,7 +54,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.resources = append(r.resources, inventory.Resource{
 		URN: urn, ID: id, Type: args.TypeToken, Name: args.Name,
 		ParentURN: parentURN, Parent: parentType, Component: !args.Custom,
-		Inputs: plainMap(args.Inputs),
+		Inputs: plainMap(args.Inputs), IgnoreChanges: ignore, Protect: protect,
 	})
 	r.mu.Unlock()
 	if !args.Custom {

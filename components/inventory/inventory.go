@@ -34,6 +34,10 @@ type Resource struct {
 	// know no ids, so links between resources (a launch template used by an
 	// autoscaling group) are found through these.
 	Dependencies map[string][]string `json:"-"`
+	// IgnoreChanges and Protect are the resource options the program set (recorded by
+	// the harness; day-two behaviour is asserted on them).
+	IgnoreChanges []string `json:"-"`
+	Protect       bool     `json:"-"`
 }
 
 // Inventory is every resource of one stack, in registration order.

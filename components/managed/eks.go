@@ -1,0 +1,345 @@
+// Package managed builds managed Kubernetes from raw provider resources (not the
+// pulumi-eks remote component, whose children mocks, counts and costs cannot see): EKS
+// on AWS (eks.go) and GKE on GCP (gke.go), on the network components.
+package managed
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/clusterbench/clusterbench/components/iampolicy"
+	"github.com/clusterbench/clusterbench/components/network"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Type tokens.
+const (
+	EksClusterType = "clusterbench:managed:EksCluster"
+	GkeClusterType = "clusterbench:managed:GkeCluster"
+)
+
+// EKS settings the spec does not expose (terraform-aws-eks's defaults where it has one).
+const (
+	eksLogRetentionDays = 30
+	// AL2023 is the current EKS-optimised AMI family; its root device is /dev/xvda.
+	eksAmiType    = "AL2023_x86_64_STANDARD"
+	eksRootDevice = "/dev/xvda"
+	// ebsCsiServiceAccount is the controller's service account in the aws-ebs-csi-driver
+	// add-on, which its IRSA role trusts.
+	ebsCsiServiceAccount = "system:serviceaccount:kube-system:ebs-csi-controller-sa"
+)
+
+// EksArgs configure an EKS cluster.
+type EksArgs struct {
+	Spec    *spec.Spec
+	Network *network.AwsNetwork
+	// Partition is the AWS partition ("aws", "aws-cn", "aws-us-gov") for managed policy ARNs.
+	Partition string
+}
+
+// EksCluster is an EKS control plane with one managed node group and the core add-ons.
+type EksCluster struct {
+	pulumi.ResourceState
+
+	ClusterName     pulumi.StringOutput
+	Endpoint        pulumi.StringOutput
+	OidcProviderArn pulumi.StringOutput
+	NodeRoleArn     pulumi.StringOutput
+	// Kubeconfig is a secret: it names the cluster and its CA, and kubectl fetches a
+	// token with `aws eks get-token`.
+	Kubeconfig pulumi.StringOutput
+}
+
+// NewEksCluster builds the cluster.
+func NewEksCluster(ctx *pulumi.Context, name string, args *EksArgs, opts ...pulumi.ResourceOption) (*EksCluster, error) {
+	c := &EksCluster{}
+	if err := ctx.RegisterComponentResource(EksClusterType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	b := &eksBuilder{ctx: ctx, name: name, args: args, s: args.Spec, parent: pulumi.Parent(c)}
+	// The cluster's name is fixed (stack-qualified) because its log group must be named
+	// after it before it exists: /aws/eks/<cluster>/cluster.
+	b.clusterName = fmt.Sprintf("%s-%s", ctx.Stack(), name)
+	steps := []func() error{b.controlPlane, b.oidcProvider, b.nodeRole, b.coreAddons, b.nodeGroup, b.lateAddons, b.accessEntries}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	c.ClusterName = b.cluster.Name
+	c.Endpoint = b.cluster.Endpoint
+	c.OidcProviderArn = b.oidc.Arn
+	c.NodeRoleArn = b.nodeRoleRes.Arn
+	c.Kubeconfig = pulumi.ToSecret(pulumi.All(b.cluster.Name, b.cluster.Endpoint, b.cluster.CertificateAuthority.Data().Elem()).
+		ApplyT(func(v []any) (string, error) {
+			cluster := v[0].(string)
+			return kubeconfig(cluster, v[1].(string), v[2].(string), execCredential{
+				Command: "aws",
+				Args:    []string{"eks", "get-token", "--cluster-name", cluster, "--region", args.Spec.Region, "--output", "json"},
+				Hint:    "install the AWS CLI v2 and log in to the account that owns the cluster",
+			})
+		})).(pulumi.StringOutput)
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName": c.ClusterName, "endpoint": c.Endpoint, "oidcProviderArn": c.OidcProviderArn,
+		"nodeRoleArn": c.NodeRoleArn, "kubeconfig": c.Kubeconfig,
+	})
+}
+
+// eksBuilder carries what the steps share; each step adds one concern's resources.
+type eksBuilder struct {
+	ctx         *pulumi.Context
+	name        string
+	clusterName string
+	args        *EksArgs
+	s           *spec.Spec
+	parent      pulumi.ResourceOption
+
+	cluster     *eks.Cluster
+	oidc        *iam.OpenIdConnectProvider
+	nodeRoleRes *iam.Role
+	nodeDeps    []pulumi.Resource // what must exist before nodes join
+	nodes       *eks.NodeGroup
+}
+
+func (b *eksBuilder) managedPolicy(path string) pulumi.String {
+	return pulumi.String(fmt.Sprintf("arn:%s:iam::aws:policy/%s", b.args.Partition, path))
+}
+
+// controlPlane: the cluster role, the secrets key, the log group and the cluster.
+func (b *eksBuilder) controlPlane() error {
+	ctx, name, s := b.ctx, b.name, b.s
+	// The control plane's role: EKS manages ENIs and load balancers with it.
+	role, err := iam.NewRole(ctx, name+"-cluster", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("eks.amazonaws.com"))}, b.parent)
+	if err != nil {
+		return err
+	}
+	attach, err := iam.NewRolePolicyAttachment(ctx, name+"-cluster-policy", &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: b.managedPolicy("AmazonEKSClusterPolicy"),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	// Envelope encryption of Kubernetes secrets, with yearly key rotation.
+	key, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
+		Description:       pulumi.Sprintf("EKS secrets envelope encryption for %s", b.clusterName),
+		EnableKeyRotation: pulumi.Bool(true), DeletionWindowInDays: pulumi.Int(30),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	// EKS writes control-plane logs to this exact group; creating it first sets retention
+	// (EKS would otherwise create it with logs kept forever).
+	logs, err := cloudwatch.NewLogGroup(ctx, name+"-control-plane", &cloudwatch.LogGroupArgs{
+		Name: pulumi.Sprintf("/aws/eks/%s/cluster", b.clusterName), RetentionInDays: pulumi.Int(eksLogRetentionDays),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	publicCidrs := pulumi.StringArray{}
+	if s.Endpoint.Public {
+		publicCidrs = pulumi.ToStringArray(s.AdminCidrs)
+	}
+	subnets := b.args.Network.PrivateSubnetIDs
+	if len(b.args.Network.PrivateSubnets) == 0 {
+		subnets = b.args.Network.PublicSubnetIDs
+	}
+	clusterOpts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{attach, logs}),
+		// EKS upgrades a cluster itself when its version leaves standard support (policy
+		// STANDARD); the next `pulumi up` must not try to downgrade it.
+		pulumi.IgnoreChanges([]string{"version"}),
+		// The pinned provider has no EKS deletion protection; Pulumi's protect refuses
+		// `pulumi destroy` until `pulumi state unprotect` (README).
+		pulumi.Protect(s.DeletionProtection)}
+	b.cluster, err = eks.NewCluster(ctx, name, &eks.ClusterArgs{
+		Name:    pulumi.String(b.clusterName),
+		RoleArn: role.Arn,
+		Version: pulumi.String(s.KubernetesVersion),
+		VpcConfig: eks.ClusterVpcConfigArgs{
+			SubnetIds:             subnets,
+			EndpointPrivateAccess: pulumi.Bool(true),
+			EndpointPublicAccess:  pulumi.Bool(s.Endpoint.Public),
+			PublicAccessCidrs:     publicCidrs,
+		},
+		EnabledClusterLogTypes: pulumi.ToStringArray([]string{"api", "audit", "authenticator"}),
+		EncryptionConfig: eks.ClusterEncryptionConfigArgs{
+			Provider:  eks.ClusterEncryptionConfigProviderArgs{KeyArn: key.Arn},
+			Resources: pulumi.ToStringArray([]string{"secrets"}),
+		},
+		// The API default is EXTENDED: $0.60/h instead of $0.10/h once the version leaves
+		// standard support (AWS Containers blog, extended support pricing, 2024-04-01).
+		UpgradePolicy: eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String("STANDARD")},
+		AccessConfig: eks.ClusterAccessConfigArgs{
+			AuthenticationMode:                      pulumi.String("API"),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(true),
+		},
+		// The core add-ons below are EKS managed add-ons, not the self-managed copies.
+		BootstrapSelfManagedAddons: pulumi.Bool(false),
+	}, clusterOpts...)
+	return err
+}
+
+// oidcProvider lets pods assume IAM roles through their service accounts (IRSA).
+func (b *eksBuilder) oidcProvider() error {
+	var err error
+	b.oidc, err = iam.NewOpenIdConnectProvider(b.ctx, b.name+"-oidc", &iam.OpenIdConnectProviderArgs{
+		Url:          b.cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem(),
+		ClientIdLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
+	}, b.parent)
+	return err
+}
+
+// nodeRole is the nodes' role: join the cluster, run the VPC CNI, pull from ECR.
+func (b *eksBuilder) nodeRole() error {
+	var err error
+	b.nodeRoleRes, err = iam.NewRole(b.ctx, b.name+"-node", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com"))}, b.parent)
+	if err != nil {
+		return err
+	}
+	for _, policy := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"} {
+		a, err := iam.NewRolePolicyAttachment(b.ctx, b.name+"-node-"+policy, &iam.RolePolicyAttachmentArgs{
+			Role: b.nodeRoleRes.Name, PolicyArn: b.managedPolicy(policy),
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		b.nodeDeps = append(b.nodeDeps, a)
+	}
+	return nil
+}
+
+// coreAddons must run before nodes join: without the CNI no node becomes Ready.
+func (b *eksBuilder) coreAddons() error {
+	for _, addon := range []string{"vpc-cni", "kube-proxy"} {
+		a, err := b.addon(addon, nil)
+		if err != nil {
+			return err
+		}
+		b.nodeDeps = append(b.nodeDeps, a)
+	}
+	return nil
+}
+
+// lateAddons need running nodes (their pods must schedule for the add-on to be Active).
+func (b *eksBuilder) lateAddons() error {
+	if _, err := b.addon("coredns", nil); err != nil {
+		return err
+	}
+	role, err := b.ebsCsiRole()
+	if err != nil {
+		return err
+	}
+	_, err = b.addon("aws-ebs-csi-driver", role.Arn)
+	return err
+}
+
+func (b *eksBuilder) addon(addon string, serviceAccountRole pulumi.StringInput) (*eks.Addon, error) {
+	opts := []pulumi.ResourceOption{b.parent}
+	if b.nodes != nil {
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{b.nodes}))
+	}
+	return eks.NewAddon(b.ctx, b.name+"-"+addon, &eks.AddonArgs{
+		ClusterName: b.cluster.Name, AddonName: pulumi.String(addon),
+		ServiceAccountRoleArn: serviceAccountRole,
+		// Take over whatever EKS put there on create; keep user changes on update.
+		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
+		ResolveConflictsOnUpdate: pulumi.String("PRESERVE"),
+	}, opts...)
+}
+
+// ebsCsiRole is the EBS CSI controller's IRSA role: only its service account, through
+// the cluster's OIDC provider, may assume it.
+func (b *eksBuilder) ebsCsiRole() (*iam.Role, error) {
+	trust := pulumi.All(b.oidc.Arn, b.oidc.Url).ApplyT(func(v []any) (string, error) {
+		issuer := v[1].(string)
+		return iampolicy.Document(iampolicy.Statement{
+			Effect:    "Allow",
+			Principal: map[string]any{"Federated": v[0].(string)},
+			Action:    "sts:AssumeRoleWithWebIdentity",
+			Condition: map[string]any{"StringEquals": map[string]any{
+				issuer + ":sub": ebsCsiServiceAccount,
+				issuer + ":aud": "sts.amazonaws.com",
+			}},
+		})
+	}).(pulumi.StringOutput)
+	role, err := iam.NewRole(b.ctx, b.name+"-ebs-csi", &iam.RoleArgs{AssumeRolePolicy: trust}, b.parent)
+	if err != nil {
+		return nil, err
+	}
+	_, err = iam.NewRolePolicyAttachment(b.ctx, b.name+"-ebs-csi", &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: b.managedPolicy("service-role/AmazonEBSCSIDriverPolicy"),
+	}, b.parent)
+	return role, err
+}
+
+// nodeGroup is one managed node group over the node subnets of every zone.
+func (b *eksBuilder) nodeGroup() error {
+	ctx, s := b.ctx, b.s
+	// IMDSv2 only, hop limit 1: pods cannot reach the node's credentials; they get
+	// their own through IRSA (terraform-aws-eks's default).
+	lt, err := ec2.NewLaunchTemplate(ctx, b.name+"-nodes", &ec2.LaunchTemplateArgs{
+		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint: pulumi.String("enabled"), HttpTokens: pulumi.String("required"), HttpPutResponseHopLimit: pulumi.Int(1),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String(eksRootDevice),
+			Ebs: ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize: pulumi.Int(s.Workers.DiskGb), VolumeType: pulumi.String("gp3"),
+				Encrypted: pulumi.String("true"), DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		UpdateDefaultVersion: pulumi.Bool(true),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.nodes, err = eks.NewNodeGroup(ctx, b.name+"-workers", &eks.NodeGroupArgs{
+		// No fixed name: Pulumi's auto-name lets a machine-type change replace the group
+		// create-before-delete without a name collision.
+		ClusterName:   b.cluster.Name,
+		NodeRoleArn:   b.nodeRoleRes.Arn,
+		SubnetIds:     b.args.Network.NodeSubnetIDs,
+		AmiType:       pulumi.String(eksAmiType),
+		CapacityType:  pulumi.String("ON_DEMAND"),
+		InstanceTypes: pulumi.ToStringArray([]string{s.Workers.MachineType}),
+		ScalingConfig: eks.NodeGroupScalingConfigArgs{
+			DesiredSize: pulumi.Int(s.Workers.Count), MinSize: pulumi.Int(s.Workers.Min), MaxSize: pulumi.Int(s.Workers.Max),
+		},
+		UpdateConfig:   eks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
+		LaunchTemplate: eks.NodeGroupLaunchTemplateArgs{Id: lt.ID(), Version: pulumi.Sprintf("%v", lt.LatestVersion)},
+	}, b.parent, pulumi.DependsOn(b.nodeDeps),
+		// A cluster autoscaler (Cluster Autoscaler or Karpenter) owns the desired size
+		// after creation; min and max stay the config's bounds.
+		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+	return err
+}
+
+// accessEntries admit each adminPrincipal as cluster admin. The creator is admitted by
+// bootstrapClusterCreatorAdminPermissions; validation keeps it out of this list.
+func (b *eksBuilder) accessEntries() error {
+	for _, principal := range b.s.AdminPrincipals {
+		// Named after the principal, so reordering the list replaces nothing.
+		_, id, _ := strings.Cut(principal, ":iam::")
+		_, id, _ = strings.Cut(id, ":")
+		rname := fmt.Sprintf("%s-admin-%s", b.name, strings.ReplaceAll(id, "/", "-"))
+		entry, err := eks.NewAccessEntry(b.ctx, rname, &eks.AccessEntryArgs{
+			ClusterName: b.cluster.Name, PrincipalArn: pulumi.String(principal), Type: pulumi.String("STANDARD"),
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		if _, err := eks.NewAccessPolicyAssociation(b.ctx, rname, &eks.AccessPolicyAssociationArgs{
+			ClusterName: b.cluster.Name, PrincipalArn: entry.PrincipalArn,
+			PolicyArn:   pulumi.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", b.args.Partition),
+			AccessScope: eks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
+		}, b.parent); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package managed
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"strings"
+
+	"github.com/clusterbench/clusterbench/components/network"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// nodeServiceAccountRoles are the least privileges a GKE node needs (GKE hardening
+// guide: "Use least privilege Google service accounts"), instead of the Compute Engine
+// default account's Editor.
+var nodeServiceAccountRoles = []string{
+	"roles/logging.logWriter",
+	"roles/monitoring.metricWriter",
+	"roles/monitoring.viewer",
+	"roles/stackdriver.resourceMetadata.writer",
+}
+
+// GkeArgs configure a GKE cluster.
+type GkeArgs struct {
+	Spec    *spec.Spec
+	Network *network.GcpNetwork
+}
+
+// GkeCluster is a GKE Standard cluster with one separately managed node pool.
+type GkeCluster struct {
+	pulumi.ResourceState
+
+	ClusterName pulumi.StringOutput
+	Endpoint    pulumi.StringOutput
+	// Location is the region (regional control plane) or the zone (zonal).
+	Location string
+	// Kubeconfig is a secret; kubectl gets tokens from gke-gcloud-auth-plugin.
+	Kubeconfig pulumi.StringOutput
+}
+
+// NewGkeCluster builds the cluster.
+func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulumi.ResourceOption) (*GkeCluster, error) {
+	s, net := args.Spec, args.Network
+	c := &GkeCluster{Location: s.Region}
+	if s.ZonalControlPlane() {
+		// A zonal control plane lives in one zone: 99.5% SLA, eligible for the free tier.
+		c.Location = net.Zones[0]
+	}
+	if err := ctx.RegisterComponentResource(GkeClusterType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+
+	sa, err := nodeServiceAccount(ctx, name, s, parent)
+	if err != nil {
+		return nil, err
+	}
+	cluster, err := gkeControlPlane(ctx, name, c.Location, s, net, parent)
+	if err != nil {
+		return nil, err
+	}
+	if err := gkeNodePool(ctx, name, c.Location, s, net, cluster, sa, parent); err != nil {
+		return nil, err
+	}
+
+	c.ClusterName, c.Endpoint = cluster.Name, cluster.Endpoint
+	c.Kubeconfig = pulumi.ToSecret(pulumi.All(cluster.Name, cluster.Endpoint, cluster.MasterAuth.ClusterCaCertificate().Elem()).
+		ApplyT(func(v []any) (string, error) {
+			return kubeconfig(v[0].(string), "https://"+v[1].(string), v[2].(string), execCredential{
+				Command: "gke-gcloud-auth-plugin",
+				Hint:    "install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin) and run gcloud auth login",
+			})
+		})).(pulumi.StringOutput)
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName": c.ClusterName, "endpoint": c.Endpoint, "location": pulumi.String(c.Location), "kubeconfig": c.Kubeconfig,
+	})
+}
+
+// nodeServiceAccount is a dedicated node identity holding only nodeServiceAccountRoles.
+func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, parent pulumi.ResourceOption) (*serviceaccount.Account, error) {
+	sa, err := serviceaccount.NewAccount(ctx, name+"-nodes", &serviceaccount.AccountArgs{
+		AccountId:   pulumi.String(gcpAccountID(ctx.Stack(), name, "nodes")),
+		DisplayName: pulumi.Sprintf("GKE nodes of %s/%s", ctx.Stack(), name),
+		Project:     pulumi.String(s.Project),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	for _, role := range nodeServiceAccountRoles {
+		short := strings.TrimPrefix(role, "roles/")
+		if _, err := projects.NewIAMMember(ctx, name+"-nodes-"+short, &projects.IAMMemberArgs{
+			Project: pulumi.String(s.Project), Role: pulumi.String(role), Member: sa.Member,
+		}, parent); err != nil {
+			return nil, err
+		}
+	}
+	return sa, nil
+}
+
+// gkeControlPlane is the cluster itself, with its default node pool removed.
+func gkeControlPlane(ctx *pulumi.Context, name, location string, s *spec.Spec, net *network.GcpNetwork,
+	parent pulumi.ResourceOption) (*container.Cluster, error) {
+	authorized := container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray{}
+	for _, cidr := range s.AdminCidrs {
+		authorized = append(authorized, container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{
+			CidrBlock: pulumi.String(cidr), DisplayName: pulumi.String("admin " + cidr),
+		})
+	}
+	return container.NewCluster(ctx, name, &container.ClusterArgs{
+		Location: pulumi.String(location), Project: pulumi.String(s.Project),
+		NodeLocations: pulumi.ToStringArray(net.Zones),
+		// The default pool cannot be managed separately; the node pool below replaces it.
+		RemoveDefaultNodePool: pulumi.Bool(true), InitialNodeCount: pulumi.Int(1),
+		Network: net.NetworkID, Subnetwork: net.SubnetworkID, NetworkingMode: pulumi.String("VPC_NATIVE"),
+		IpAllocationPolicy: container.ClusterIpAllocationPolicyArgs{
+			ClusterSecondaryRangeName: pulumi.String(network.PodsRangeName), ServicesSecondaryRangeName: pulumi.String(network.ServicesRangeName),
+		},
+		PrivateClusterConfig: container.ClusterPrivateClusterConfigArgs{
+			EnablePrivateNodes: pulumi.Bool(s.Network.PrivateNodes), EnablePrivateEndpoint: pulumi.Bool(!s.Endpoint.Public),
+		},
+		// The API answers only adminCidrs (and the cluster's own ranges), never the
+		// whole of Google Cloud's public addresses.
+		MasterAuthorizedNetworksConfig: container.ClusterMasterAuthorizedNetworksConfigArgs{
+			CidrBlocks: authorized, GcpPublicCidrsAccessEnabled: pulumi.Bool(false),
+		},
+		// A minimum: the REGULAR channel upgrades the control plane past it without drift.
+		MinMasterVersion: pulumi.String(s.KubernetesVersion),
+		ReleaseChannel:   container.ClusterReleaseChannelArgs{Channel: pulumi.String("REGULAR")},
+		WorkloadIdentityConfig: container.ClusterWorkloadIdentityConfigArgs{
+			WorkloadPool: pulumi.String(s.Project + ".svc.id.goog"),
+		},
+		// Dataplane V2 enforces NetworkPolicy with eBPF.
+		DatapathProvider:    pulumi.String("ADVANCED_DATAPATH"),
+		EnableShieldedNodes: pulumi.Bool(true),
+		EnableLegacyAbac:    pulumi.Bool(false),
+		MasterAuth: container.ClusterMasterAuthArgs{
+			ClientCertificateConfig: container.ClusterMasterAuthClientCertificateConfigArgs{IssueClientCertificate: pulumi.Bool(false)},
+		},
+		DeletionProtection: pulumi.Bool(s.DeletionProtection),
+	}, parent)
+}
+
+// gkeNodePool is the workers: autoscaled between workers.min and workers.max in total.
+func gkeNodePool(ctx *pulumi.Context, name, location string, s *spec.Spec, net *network.GcpNetwork,
+	cluster *container.Cluster, sa *serviceaccount.Account, parent pulumi.ResourceOption) error {
+	_, err := container.NewNodePool(ctx, name+"-workers", &container.NodePoolArgs{
+		// No fixed name: a machine-type change replaces the pool create-before-delete.
+		Cluster: cluster.ID(), Location: pulumi.String(location), Project: pulumi.String(s.Project),
+		NodeLocations: pulumi.ToStringArray(net.Zones),
+		// GKE counts nodes per zone; the spec counts totals (validation keeps it divisible).
+		InitialNodeCount: pulumi.Int(s.Workers.Count / len(net.Zones)),
+		Autoscaling: container.NodePoolAutoscalingArgs{
+			TotalMinNodeCount: pulumi.Int(s.Workers.Min), TotalMaxNodeCount: pulumi.Int(s.Workers.Max),
+			LocationPolicy: pulumi.String("BALANCED"),
+		},
+		Management:      container.NodePoolManagementArgs{AutoRepair: pulumi.Bool(true), AutoUpgrade: pulumi.Bool(true)},
+		UpgradeSettings: container.NodePoolUpgradeSettingsArgs{MaxSurge: pulumi.Int(1), MaxUnavailable: pulumi.Int(0)},
+		NodeConfig: container.NodePoolNodeConfigArgs{
+			MachineType: pulumi.String(s.Workers.MachineType),
+			DiskSizeGb:  pulumi.Int(s.Workers.DiskGb), DiskType: pulumi.String("pd-balanced"),
+			ImageType:      pulumi.String("COS_CONTAINERD"),
+			ServiceAccount: sa.Email,
+			// Access is limited by the service account's roles, not by scopes.
+			OauthScopes: pulumi.ToStringArray([]string{"https://www.googleapis.com/auth/cloud-platform"}),
+			ShieldedInstanceConfig: container.NodePoolNodeConfigShieldedInstanceConfigArgs{
+				EnableSecureBoot: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true),
+			},
+			// Pods see the GKE metadata server (workload identity), not the node's.
+			WorkloadMetadataConfig: container.NodePoolNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
+			Metadata:               pulumi.StringMap{"disable-legacy-endpoints": pulumi.String("true")},
+		},
+	}, parent,
+		// The autoscaler owns the size after creation; changing the initial count must not
+		// recreate the pool.
+		pulumi.IgnoreChanges([]string{"initialNodeCount"}))
+	return err
+}
+
+var invalidAccountChars = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// gcpAccountID makes a service-account id (6–30 characters, [a-z][-a-z0-9]*[a-z0-9])
+// unique per stack and component: long names keep a hash of the whole.
+func gcpAccountID(parts ...string) string {
+	id := invalidAccountChars.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-")
+	id = strings.Trim(id, "-")
+	if id == "" || id[0] < 'a' || id[0] > 'z' {
+		id = "cb-" + id
+	}
+	if len(id) > 30 {
+		sum := sha256.Sum256([]byte(id))
+		id = strings.TrimRight(id[:23], "-") + "-" + hex.EncodeToString(sum[:])[:6]
+	}
+	for len(id) < 6 {
+		id += "-x"
+	}
+	return id
+}
+

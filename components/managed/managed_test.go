@@ -1,0 +1,318 @@
+package managed_test
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clusterbench/clusterbench/components/harness"
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/managed"
+	"github.com/clusterbench/clusterbench/components/network"
+	"github.com/clusterbench/clusterbench/components/program"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// stack reads a shipped stack file and applies overrides ("<unset>" removes a key).
+func stack(t *testing.T, name string, overrides ...string) spec.Input {
+	t.Helper()
+	in, err := stackfile.Read(filepath.Join("..", "..", "stacks", "Pulumi."+name+".yaml"))
+	require.NoError(t, err)
+	for i := 0; i+1 < len(overrides); i += 2 {
+		if overrides[i+1] == "<unset>" {
+			delete(in.Config, overrides[i])
+		} else {
+			in.Config[overrides[i]] = overrides[i+1]
+		}
+	}
+	return in
+}
+
+func run(t *testing.T, in spec.Input) *harness.Result {
+	t.Helper()
+	res, err := harness.Run(in, program.Run)
+	require.NoError(t, err)
+	assertUniqueURNs(t, res.Inventory)
+	return res
+}
+
+func one(t *testing.T, inv *inventory.Inventory, typ string) inventory.Resource {
+	t.Helper()
+	rs := inv.OfType(typ)
+	require.Len(t, rs, 1, typ)
+	return rs[0]
+}
+
+func assertUniqueURNs(t *testing.T, inv *inventory.Inventory) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, r := range inv.Resources {
+		assert.False(t, seen[r.URN], "duplicate URN %s", r.URN)
+		seen[r.URN] = true
+	}
+}
+
+const (
+	eksCluster   = "aws:eks/cluster:Cluster"
+	nodeGroup    = "aws:eks/nodeGroup:NodeGroup"
+	launchTmpl   = "aws:ec2/launchTemplate:LaunchTemplate"
+	gkeCluster   = "gcp:container/cluster:Cluster"
+	gkeNodePool  = "gcp:container/nodePool:NodePool"
+	accessEntry  = "aws:eks/accessEntry:AccessEntry"
+	accessPolicy = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+)
+
+func TestEksStackCounts(t *testing.T) {
+	inv := run(t, stack(t, "eks")).Inventory
+	assert.Equal(t, map[string]int{
+		"aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
+		"aws:ec2/eip:Eip": 3, "aws:ec2/internetGateway:InternetGateway": 1, launchTmpl: 1,
+		"aws:ec2/natGateway:NatGateway": 3, "aws:ec2/route:Route": 4, "aws:ec2/routeTable:RouteTable": 4,
+		"aws:ec2/routeTableAssociation:RouteTableAssociation": 6, "aws:ec2/subnet:Subnet": 6, "aws:ec2/vpc:Vpc": 1,
+		"aws:eks/addon:Addon": 4, eksCluster: 1, nodeGroup: 1,
+		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1, "aws:iam/role:Role": 3,
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5, "aws:kms/key:Key": 1,
+	}, inventory.CountByType(inv.Custom()))
+	assert.Equal(t, map[string]int{managed.EksClusterType: 1, network.AwsNetworkType: 1}, inventory.CountByType(inv.Components()))
+	for _, r := range inv.Custom() {
+		assert.Contains(t, []string{managed.EksClusterType, network.AwsNetworkType}, r.Parent, "%s has a component parent", r.Name)
+	}
+}
+
+func TestEksVariants(t *testing.T) {
+	cases := []struct {
+		name      string
+		overrides []string
+		check     func(t *testing.T, inv *inventory.Inventory)
+	}{
+		{"public nodes use public subnets and no NAT", []string{"clusterbench:network", `{"privateNodes": false}`}, func(t *testing.T, inv *inventory.Inventory) {
+			assert.Empty(t, inv.OfType("aws:ec2/natGateway:NatGateway"))
+			assert.Len(t, inv.OfType("aws:ec2/subnet:Subnet"), 3)
+			assert.Len(t, one(t, inv, nodeGroup).List("subnetIds"), 3)
+		}},
+		{"two zones", []string{"clusterbench:zones", "2"}, func(t *testing.T, inv *inventory.Inventory) {
+			assert.Len(t, inv.OfType("aws:ec2/subnet:Subnet"), 4)
+			assert.Len(t, one(t, inv, eksCluster).List("vpcConfig.subnetIds"), 2)
+		}},
+		{"private endpoint only", []string{"clusterbench:endpoint", `{"public": false}`}, func(t *testing.T, inv *inventory.Inventory) {
+			c := one(t, inv, eksCluster)
+			assert.Equal(t, false, c.Inputs["vpcConfig"].(map[string]any)["endpointPublicAccess"])
+			assert.Empty(t, c.List("vpcConfig.publicAccessCidrs"))
+		}},
+		{"admin principals get access entries", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/ops/alice"]`}, func(t *testing.T, inv *inventory.Inventory) {
+			assert.Len(t, inv.OfType(accessEntry), 2)
+			assert.Len(t, inv.OfType(accessPolicy), 2)
+			for _, a := range inv.OfType(accessPolicy) {
+				assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", a.String("policyArn"))
+				assert.Equal(t, "cluster", a.String("accessScope.type"))
+			}
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.check(t, run(t, stack(t, "eks", tc.overrides...)).Inventory)
+		})
+	}
+}
+
+func TestEksRefusals(t *testing.T) {
+	cases := []struct {
+		name      string
+		overrides []string
+		want      string
+	}{
+		{"one zone", []string{"clusterbench:zones", "1"}, "clusterbench:zones = 1: EKS needs at least 2 zones"},
+		// The harness's caller identity is arn:aws:iam::123456789012:user/clusterbench.
+		{"the creator as admin principal", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:user/clusterbench"]`}, "is the identity running pulumi"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := harness.Run(stack(t, "eks", tc.overrides...), program.Run)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, res.Inventory.Resources, "nothing is registered")
+		})
+	}
+}
+
+func TestEksProperties(t *testing.T) {
+	res := run(t, stack(t, "eks"))
+	inv := res.Inventory
+	c := one(t, inv, eksCluster)
+	assert.Equal(t, "1.35", c.String("version"))
+	assert.Equal(t, "STANDARD", c.String("upgradePolicy.supportType"), "the API default EXTENDED bills $0.60/h")
+	assert.Equal(t, []any{"api", "audit", "authenticator"}, c.List("enabledClusterLogTypes"))
+	assert.Equal(t, true, c.Inputs["vpcConfig"].(map[string]any)["endpointPrivateAccess"])
+	assert.Equal(t, []any{"203.0.113.0/24"}, c.List("vpcConfig.publicAccessCidrs"), "public endpoint only for adminCidrs")
+	assert.Equal(t, []any{"secrets"}, c.List("encryptionConfig.resources"))
+	assert.Equal(t, "API", c.String("accessConfig.authenticationMode"))
+	assert.Equal(t, true, c.Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
+	assert.Equal(t, "eks-cluster", c.String("name"))
+	assert.Equal(t, []string{"version"}, c.IgnoreChanges, "automatic upgrades are not downgraded")
+	assert.True(t, c.Protect, "deletionProtection defaults to true")
+
+	assert.Equal(t, true, one(t, inv, "aws:kms/key:Key").Bool("enableKeyRotation"))
+	logs := one(t, inv, "aws:cloudwatch/logGroup:LogGroup")
+	assert.Equal(t, "/aws/eks/eks-cluster/cluster", logs.String("name"))
+	assert.Equal(t, 30.0, logs.Inputs["retentionInDays"])
+
+	lt := one(t, inv, launchTmpl)
+	assert.Equal(t, "required", lt.String("metadataOptions.httpTokens"), "IMDSv2 required")
+	assert.Equal(t, 1.0, lt.Inputs["metadataOptions"].(map[string]any)["httpPutResponseHopLimit"])
+	assert.Equal(t, "true", lt.String("blockDeviceMappings.0.ebs.encrypted"))
+	assert.Equal(t, "gp3", lt.String("blockDeviceMappings.0.ebs.volumeType"))
+	size, _ := lt.Number("blockDeviceMappings.0.ebs.volumeSize")
+	assert.Equal(t, 50.0, size)
+
+	ng := one(t, inv, nodeGroup)
+	assert.Equal(t, map[string]any{"desiredSize": 3.0, "minSize": 3.0, "maxSize": 6.0}, ng.Inputs["scalingConfig"])
+	assert.Equal(t, []any{"t3.large"}, ng.List("instanceTypes"))
+	assert.Equal(t, []string{"scalingConfig.desiredSize"}, ng.IgnoreChanges, "the autoscaler owns the desired size")
+	assert.Nil(t, ng.Inputs["nodeGroupName"], "auto-named: replacement cannot collide")
+	assert.Len(t, ng.List("subnetIds"), 3)
+
+	addons := map[string]inventory.Resource{}
+	for _, a := range inv.OfType("aws:eks/addon:Addon") {
+		addons[a.String("addonName")] = a
+	}
+	assert.ElementsMatch(t, []string{"vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"}, inventory.SortedKeys(addons))
+	assert.NotEmpty(t, addons["aws-ebs-csi-driver"].String("serviceAccountRoleArn"), "the EBS CSI driver uses IRSA")
+
+	policies := []string{}
+	for _, a := range inv.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		policies = append(policies, a.String("policyArn"))
+	}
+	assert.ElementsMatch(t, []string{
+		"arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+		"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+		"arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+	}, policies)
+	for _, r := range inv.OfType("aws:iam/role:Role") {
+		if strings.HasSuffix(r.Name, "-ebs-csi") {
+			assert.Contains(t, r.String("assumeRolePolicy"), "system:serviceaccount:kube-system:ebs-csi-controller-sa")
+		}
+	}
+	assertKubeconfig(t, res, "aws", "eks", "get-token")
+}
+
+func TestGkeStackCounts(t *testing.T) {
+	inv := run(t, stack(t, "gke")).Inventory
+	assert.Equal(t, map[string]int{
+		"gcp:compute/firewall:Firewall": 2, "gcp:compute/network:Network": 1, "gcp:compute/router:Router": 1,
+		"gcp:compute/routerNat:RouterNat": 1, "gcp:compute/subnetwork:Subnetwork": 1, gkeCluster: 1, gkeNodePool: 1,
+		"gcp:projects/iAMMember:IAMMember": 4, "gcp:serviceaccount/account:Account": 1,
+	}, inventory.CountByType(inv.Custom()))
+}
+
+func TestGkeProperties(t *testing.T) {
+	res := run(t, stack(t, "gke"))
+	inv := res.Inventory
+	c := one(t, inv, gkeCluster)
+	assert.Equal(t, "us-central1", c.String("location"), "regional control plane")
+	assert.Len(t, c.List("nodeLocations"), 3)
+	assert.Equal(t, true, c.Bool("removeDefaultNodePool"))
+	assert.Equal(t, "REGULAR", c.String("releaseChannel.channel"))
+	assert.Equal(t, "clusterbench-demo.svc.id.goog", c.String("workloadIdentityConfig.workloadPool"))
+	assert.Equal(t, "ADVANCED_DATAPATH", c.String("datapathProvider"), "Dataplane V2")
+	assert.Equal(t, false, c.Inputs["enableLegacyAbac"])
+	assert.Equal(t, false, c.Inputs["masterAuth"].(map[string]any)["clientCertificateConfig"].(map[string]any)["issueClientCertificate"])
+	assert.Equal(t, true, c.Bool("privateClusterConfig.enablePrivateNodes"))
+	assert.Equal(t, true, c.Bool("deletionProtection"))
+	blocks := c.List("masterAuthorizedNetworksConfig.cidrBlocks")
+	require.Len(t, blocks, 1)
+	assert.Equal(t, "203.0.113.0/24", blocks[0].(map[string]any)["cidrBlock"], "master authorized networks = adminCidrs")
+
+	p := one(t, inv, gkeNodePool)
+	assert.Equal(t, 1.0, p.Inputs["initialNodeCount"], "3 workers over 3 zones: 1 per zone")
+	assert.Equal(t, map[string]any{"totalMinNodeCount": 3.0, "totalMaxNodeCount": 6.0, "locationPolicy": "BALANCED"}, p.Inputs["autoscaling"])
+	assert.Equal(t, map[string]any{"autoRepair": true, "autoUpgrade": true}, p.Inputs["management"])
+	assert.Equal(t, "COS_CONTAINERD", p.String("nodeConfig.imageType"))
+	assert.Equal(t, "e2-standard-2", p.String("nodeConfig.machineType"))
+	assert.Equal(t, "GKE_METADATA", p.String("nodeConfig.workloadMetadataConfig.mode"))
+	assert.Equal(t, true, p.Bool("nodeConfig.shieldedInstanceConfig.enableSecureBoot"))
+	assert.Equal(t, true, p.Bool("nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring"))
+	sa := one(t, inv, "gcp:serviceaccount/account:Account")
+	assert.Equal(t, sa.String("accountId")+"@clusterbench-demo.iam.gserviceaccount.com", p.String("nodeConfig.serviceAccount"), "a dedicated node account, not the default")
+	roles := []string{}
+	for _, m := range inv.OfType("gcp:projects/iAMMember:IAMMember") {
+		roles = append(roles, m.String("role"))
+		assert.Equal(t, "serviceAccount:"+p.String("nodeConfig.serviceAccount"), m.String("member"))
+	}
+	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", "roles/monitoring.viewer", "roles/stackdriver.resourceMetadata.writer"}, roles)
+	assertKubeconfig(t, res, "gke-gcloud-auth-plugin")
+}
+
+func TestGkeVariants(t *testing.T) {
+	zonal := run(t, stack(t, "gke", "clusterbench:controlPlane", `{"availability": "zonal"}`)).Inventory
+	assert.Equal(t, "us-central1-a", one(t, zonal, gkeCluster).String("location"), "zonal control plane in the first zone")
+
+	public := run(t, stack(t, "gke", "clusterbench:network", `{"privateNodes": false}`)).Inventory
+	assert.Empty(t, public.OfType("gcp:compute/routerNat:RouterNat"))
+	assert.Equal(t, false, one(t, public, gkeCluster).Bool("privateClusterConfig.enablePrivateNodes"))
+
+	two := run(t, stack(t, "gke", "clusterbench:zones", "2", "clusterbench:workers", `{"count": 4}`)).Inventory
+	p := one(t, two, gkeNodePool)
+	assert.Len(t, p.List("nodeLocations"), 2)
+	assert.Equal(t, 2.0, p.Inputs["initialNodeCount"], "4 workers over 2 zones")
+}
+
+// Two clusters in one program: every URN, EKS cluster name and GCP account id differs.
+func TestTwoInstancesInOneProgramNeverCollide(t *testing.T) {
+	for _, name := range []string{"eks", "gke"} {
+		in := stack(t, name)
+		res, err := harness.Run(in, func(ctx *pulumi.Context) error {
+			s, _, err := program.ReadSpec(ctx)
+			if err != nil {
+				return err
+			}
+			for _, n := range []string{"a", "b"} {
+				if s.Cloud == spec.AWS {
+					net, err := network.NewAwsNetwork(ctx, n+"-net", &network.Args{Spec: s})
+					if err != nil {
+						return err
+					}
+					_, err = managed.NewEksCluster(ctx, n, &managed.EksArgs{Spec: s, Network: net, Partition: "aws"})
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				net, err := network.NewGcpNetwork(ctx, n+"-net", &network.Args{Spec: s})
+				if err != nil {
+					return err
+				}
+				if _, err := managed.NewGkeCluster(ctx, n, &managed.GkeArgs{Spec: s, Network: net}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		require.NoError(t, err)
+		assertUniqueURNs(t, res.Inventory)
+		for _, typ := range []string{eksCluster, "gcp:serviceaccount/account:Account"} {
+			names := map[string]bool{}
+			for _, r := range res.Inventory.OfType(typ) {
+				key := r.String("name") + r.String("accountId")
+				assert.False(t, names[key], "%s %s collides", typ, key)
+				names[key] = true
+			}
+		}
+	}
+}
+
+func assertKubeconfig(t *testing.T, res *harness.Result, wantInCommand ...string) {
+	t.Helper()
+	out, ok := res.Exports["kubeconfig"].(pulumi.Output)
+	require.True(t, ok)
+	v, secret, err := harness.Await(out)
+	require.NoError(t, err)
+	assert.True(t, secret, "kubeconfig is a secret")
+	for _, w := range wantInCommand {
+		assert.Contains(t, v.(string), w)
+	}
+	assert.Contains(t, v.(string), "certificate-authority-data")
+}
