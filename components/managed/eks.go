@@ -188,7 +188,7 @@ func (b *eksBuilder) controlPlane() error {
 func (b *eksBuilder) oidcProvider() error {
 	var err error
 	b.oidc, err = iam.NewOpenIdConnectProvider(b.ctx, b.name+"-oidc", &iam.OpenIdConnectProviderArgs{
-		Url:          b.cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem(),
+		Url:           b.cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem(),
 		ClientIdLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
 	}, b.parent)
 	return err

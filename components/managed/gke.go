@@ -199,4 +199,3 @@ func gcpAccountID(parts ...string) string {
 	}
 	return id
 }
-
