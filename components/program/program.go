@@ -53,6 +53,11 @@ func ReadSpec(ctx *pulumi.Context) (*spec.Spec, []spec.Problem, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("stack %s: reading the configuration: %w", ctx.Stack(), err)
 	}
+	return ReadSpecFrom(in)
+}
+
+// ReadSpecFrom reads and validates a raw configuration with the program's options.
+func ReadSpecFrom(in spec.Input) (*spec.Spec, []spec.Problem, error) {
 	return spec.Parse(in, SpecOptions())
 }
 

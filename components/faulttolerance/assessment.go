@@ -1,0 +1,20 @@
+package faulttolerance
+
+// SinglePointOfFailure is a resource whose loss takes the cluster (or its egress, or the
+// way in) down.
+type SinglePointOfFailure struct {
+	Resource string `json:"resource"`
+	Why      string `json:"why"`
+}
+
+// Assessment is what failures a cluster survives, computed from its inventory and spec.
+type Assessment struct {
+	ControlPlaneManagedBy         string                 `json:"controlPlaneManagedBy"` // "provider" | "you"
+	ControlPlaneMembers           int                    `json:"controlPlaneMembers"`
+	ControlPlaneFailuresTolerated int                    `json:"controlPlaneFailuresTolerated"`
+	ZoneLossSurvivable            bool                   `json:"zoneLossSurvivable"`
+	WorkerCapacityAfterZoneLoss   float64                `json:"workerCapacityAfterZoneLoss"`
+	SinglePointsOfFailure         []SinglePointOfFailure `json:"singlePointsOfFailure"`
+	SLA                           *string                `json:"sla"`
+	OperationalDuties             []string               `json:"operationalDuties"`
+}

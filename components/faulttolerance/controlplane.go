@@ -1,0 +1,93 @@
+package faulttolerance
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/spec"
+)
+
+type controlPlane struct {
+	managedBy        string
+	members          int
+	tolerated        int
+	survivesZoneLoss bool
+	sla              *string
+	spofs            []SinglePointOfFailure
+}
+
+// controlPlaneOf finds the control plane in the inventory: a managed cluster resource,
+// or the self-managed members carrying the control-plane role.
+func controlPlaneOf(inv *inventory.Inventory, s *spec.Spec) controlPlane {
+	// EKS runs at least two API servers and three etcd nodes across three zones
+	// (EKS architecture docs): one failure, or a zone, is absorbed.
+	if len(inv.OfType("aws:eks/cluster:Cluster")) > 0 {
+		return controlPlane{managedBy: "provider", tolerated: 1, survivesZoneLoss: true, sla: &slaRegional}
+	}
+	if gke := inv.OfType("gcp:container/cluster:Cluster"); len(gke) > 0 {
+		location := gke[0].String("location")
+		if isZone(location) {
+			return controlPlane{managedBy: "provider", tolerated: 0, sla: &slaZonal, spofs: []SinglePointOfFailure{{
+				Resource: gke[0].Name, Why: fmt.Sprintf("zonal control plane: one replica in %s; losing the zone loses the API", location),
+			}}}
+		}
+		// A regional cluster replicates the control plane across three zones.
+		return controlPlane{managedBy: "provider", tolerated: 1, survivesZoneLoss: true, sla: &slaRegional}
+	}
+	zones := memberZones(inv)
+	tolerated, survives := Quorum(zones)
+	cp := controlPlane{managedBy: "you", members: len(zones), tolerated: tolerated, survivesZoneLoss: survives}
+	if len(zones) == 1 {
+		cp.spofs = append(cp.spofs, SinglePointOfFailure{Resource: "control plane", Why: fmt.Sprintf("one %s: its loss stops the control plane", memberWord(s))})
+	}
+	return cp
+}
+
+func memberWord(s *spec.Spec) string {
+	if s.Orchestrator == spec.Swarm {
+		return "swarm manager"
+	}
+	return "control-plane member (etcd)"
+}
+
+// memberZones lists the zone of every control-plane member: a group of one instance or
+// a single instance carrying the control-plane role.
+func memberZones(inv *inventory.Inventory) []string {
+	var zones []string
+	for _, r := range inv.Custom() {
+		if role(r) != RoleControlPlane {
+			continue
+		}
+		count := 1
+		if n, ok := groupSize(r); ok {
+			count = n
+		}
+		for i := 0; i < count; i++ {
+			zones = append(zones, zoneOf(inv, r))
+		}
+	}
+	return zones
+}
+
+// role reads the clusterbench role tag or label of a resource.
+func role(r inventory.Resource) string {
+	if v := r.String("tags." + RoleTagAWS); v != "" {
+		return v
+	}
+	for _, t := range r.List("tags") { // autoscaling groups tag as a list of {key, value}
+		if m, ok := t.(map[string]any); ok && m["key"] == RoleTagAWS {
+			v, _ := m["value"].(string)
+			return v
+		}
+	}
+	if v := r.String("labels." + RoleLabelGCP); v != "" {
+		return v
+	}
+	return r.String("properties.labels." + RoleLabelGCP)
+}
+
+// isZone tells a zone (us-central1-a) from a region (us-central1).
+func isZone(location string) bool {
+	return strings.Count(location, "-") >= 2
+}
