@@ -1,0 +1,50 @@
+# clusterbench: `make compare` (offline side-by-side) and `make test` (Go tests) are the
+# two commands a fresh machine needs; everything else builds on them.
+SHELL := bash
+GO ?= go
+BIN := bin/clusterbench
+STACK ?=
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ENGINE_RIG ?= ../shared/engine-rig/run.sh
+
+.PHONY: build test lint compare bench preview up destroy test-browser test-engine check-stack
+
+build:
+	$(GO) build ./...
+	$(GO) build -o $(BIN) ./cmd/clusterbench
+
+test:
+	$(GO) test ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [[ -n $$unformatted ]]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+compare: build
+	./$(BIN) compare
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Real-system checks: each installs what it needs.
+test-browser: build
+	scripts/test-browser.sh
+
+test-engine: build
+	scripts/test-engine.sh
+
+# Real deployments wrap the Pulumi CLI (credentials for the stack's cloud required).
+check-stack:
+	@[[ -n "$(STACK)" ]] || { echo "usage: make $(MAKECMDGOALS) STACK=<name of a stacks/Pulumi.<name>.yaml>"; exit 2; }
+	@[[ -f stacks/Pulumi.$(STACK).yaml ]] || { echo "no stack file stacks/Pulumi.$(STACK).yaml"; exit 2; }
+
+preview: check-stack
+	pulumi stack select --create $(STACK) && pulumi preview
+
+up: check-stack
+	pulumi stack select --create $(STACK) && pulumi up
+
+destroy: check-stack
+	pulumi stack select $(STACK) && pulumi destroy

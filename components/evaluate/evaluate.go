@@ -1,0 +1,105 @@
+// Package evaluate runs stack files through the real program under the mock harness,
+// in parallel, and classifies each outcome the way the CLI reports it.
+package evaluate
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+
+	"github.com/clusterbench/clusterbench/components/harness"
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/program"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/components/stackfile"
+)
+
+// Outcome classifies an evaluation.
+type Outcome int
+
+// Outcomes, in increasing severity of the exit code they lead to.
+const (
+	OK           Outcome = iota // the program ran; the inventory is complete
+	NotAvailable                // the program's named not-built-yet error
+	Failed                      // the program failed for another reason (exit 1)
+	BadInput                    // unreadable or invalid stack file (exit 2)
+)
+
+// Evaluation is one stack's run.
+type Evaluation struct {
+	Stack     string
+	File      string
+	Input     spec.Input
+	Spec      *spec.Spec
+	Warnings  []spec.Problem
+	Inventory *inventory.Inventory
+	Outcome   Outcome
+	Err       error
+}
+
+// File evaluates one stack file.
+func File(path string) Evaluation {
+	ev := Evaluation{File: path}
+	ev.Stack, _ = stackfile.StackName(path)
+	in, err := stackfile.Read(path)
+	if err != nil {
+		ev.Outcome, ev.Err = BadInput, err
+		return ev
+	}
+	ev.Input = in
+	ev.Spec, ev.Warnings, err = program.ReadSpecFrom(in)
+	if err != nil {
+		ev.Outcome, ev.Err = BadInput, named(err, path)
+		return ev
+	}
+	res, err := harness.Run(in, program.Run)
+	if res != nil {
+		ev.Inventory = res.Inventory
+	}
+	switch {
+	case err == nil:
+		ev.Outcome = OK
+	case errors.Is(err, program.ErrNotBuilt):
+		ev.Outcome, ev.Err = NotAvailable, err
+	default:
+		var serr *spec.Error
+		if errors.As(err, &serr) {
+			ev.Outcome, ev.Err = BadInput, named(err, path)
+		} else {
+			ev.Outcome, ev.Err = Failed, err
+		}
+	}
+	return ev
+}
+
+// named puts the stack file's path in a validation error (the CLI knows the file;
+// under `pulumi up` the program names the stack).
+func named(err error, path string) error {
+	var serr *spec.Error
+	if errors.As(err, &serr) {
+		serr.Source = path
+	}
+	return err
+}
+
+// Files evaluates stack files in parallel, keeping their order.
+func Files(paths []string) []Evaluation {
+	out := make([]Evaluation, len(paths))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(len(paths), 2*runtime.GOMAXPROCS(0)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				out[i] = File(paths[i])
+			}
+		}()
+	}
+	for i := range paths {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return out
+}
