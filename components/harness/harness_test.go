@@ -1,0 +1,89 @@
+package harness_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/clusterbench/clusterbench/components/harness"
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func input(region string) spec.Input {
+	return spec.Input{Stack: "h", Config: map[string]string{"aws:region": region, "gcp:region": "europe-west1", "gcp:project": "p"}}
+}
+
+func TestUnknownInvokeFailsLoudly(t *testing.T) {
+	_, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		_, err := ec2.LookupAmi(ctx, &ec2.LookupAmiArgs{Owners: []string{"amazon"}})
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `no answer for invoke "aws:ec2/getAmi:getAmi"`)
+}
+
+func TestInvokeAnswersFollowTheStackRegion(t *testing.T) {
+	var awsZones, gcpZones []string
+	_, err := harness.Run(input("eu-west-1"), func(ctx *pulumi.Context) error {
+		a, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{})
+		if err != nil {
+			return err
+		}
+		g, err := compute.GetZones(ctx, &compute.GetZonesArgs{})
+		if err != nil {
+			return err
+		}
+		awsZones, gcpZones = a.Names, g.Names
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "eu-west-1a", awsZones[0])
+	assert.Equal(t, "europe-west1-a", gcpZones[0])
+}
+
+func TestRecordsTypeNameParentInputsAndSecrets(t *testing.T) {
+	res, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		comp := &struct{ pulumi.ResourceState }{}
+		if err := ctx.RegisterComponentResource("test:index:Thing", "thing", comp); err != nil {
+			return err
+		}
+		_, err := ec2.NewVpc(ctx, "vpc", &ec2.VpcArgs{
+			CidrBlock: pulumi.String("10.0.0.0/16"),
+			Tags:      pulumi.StringMap{"token": pulumi.ToSecret(pulumi.String("hunter2")).(pulumi.StringOutput)},
+		}, pulumi.Parent(comp))
+		return err
+	})
+	require.NoError(t, err)
+	inv := res.Inventory
+	require.Len(t, inv.Resources, 2)
+	vpc := inv.OfType("aws:ec2/vpc:Vpc")[0]
+	assert.Equal(t, "test:index:Thing", vpc.Parent)
+	assert.Equal(t, "thing", inv.ComponentOf(vpc))
+	assert.Equal(t, "10.0.0.0/16", vpc.String("cidrBlock"))
+	assert.Equal(t, inventory.SecretPlaceholder, vpc.String("tags.token"), "secrets never appear in the inventory")
+	assert.True(t, inv.Resources[0].Component)
+	assert.Equal(t, "vpc-id", vpc.ID)
+}
+
+func TestAwaitCannotHang(t *testing.T) {
+	oldAwait, oldRun := harness.AwaitTimeout, harness.Timeout
+	harness.AwaitTimeout, harness.Timeout = 50*time.Millisecond, 500*time.Millisecond
+	defer func() { harness.AwaitTimeout, harness.Timeout = oldAwait, oldRun }()
+	awaited := false
+	_, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		never, _, _ := ctx.NewOutput() // an output nobody resolves
+		_, _, err := harness.Await(never)
+		assert.ErrorContains(t, err, "did not resolve")
+		awaited = true
+		return nil
+	})
+	assert.True(t, awaited, "Await gave up on its own")
+	// The run itself waits for every output; its own bound reports the hang.
+	assert.ErrorContains(t, err, "did not finish within 500ms")
+}
