@@ -188,10 +188,25 @@ func (b *eksBuilder) controlPlane() error {
 func (b *eksBuilder) oidcProvider() error {
 	var err error
 	b.oidc, err = iam.NewOpenIdConnectProvider(b.ctx, b.name+"-oidc", &iam.OpenIdConnectProviderArgs{
-		Url:           b.cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem(),
+		Url:           oidcIssuer(b.cluster),
 		ClientIdLists: pulumi.ToStringArray([]string{"sts.amazonaws.com"}),
 	}, b.parent)
 	return err
+}
+
+// oidcIssuer is the cluster's OIDC issuer URL. Read defensively: the list is a
+// computed output, empty until the cluster exists (and under stand-in providers).
+func oidcIssuer(c *eks.Cluster) pulumi.StringOutput {
+	return c.Identities.ApplyT(func(ids []eks.ClusterIdentity) string {
+		for _, id := range ids {
+			for _, o := range id.Oidcs {
+				if o.Issuer != nil {
+					return *o.Issuer
+				}
+			}
+		}
+		return ""
+	}).(pulumi.StringOutput)
 }
 
 // nodeRole is the nodes' role: join the cluster, run the VPC CNI, pull from ECR.
