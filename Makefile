@@ -21,6 +21,8 @@ lint:
 	  if [[ -n $$unformatted ]]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck; }
+	shellcheck .ci/run scripts/*.sh
 
 compare: build
 	./$(BIN) compare
