@@ -32,7 +32,7 @@ bench:
 
 # Real-system checks: each installs what it needs.
 test-browser: build
-	scripts/test-browser.sh
+	CLUSTERBENCH=$(BIN) scripts/test-browser.sh
 
 test-engine: build
 	scripts/test-engine.sh

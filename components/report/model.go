@@ -1,0 +1,54 @@
+// Package report holds the one comparison model and its renderers (table, JSON,
+// Markdown, CSV, HTML): every format shows the same facts.
+package report
+
+import (
+	"github.com/clusterbench/clusterbench/components/cost"
+	"github.com/clusterbench/clusterbench/components/faulttolerance"
+)
+
+// Stack statuses.
+const (
+	StatusOK           = "ok"
+	StatusNotAvailable = "not-available"
+	StatusError        = "error"
+)
+
+// Comparison is the whole report: the `compare --format json` contract in DESIGN.md.
+type Comparison struct {
+	PriceCatalog CatalogInfo `json:"priceCatalog"`
+	Usage        string      `json:"usage"`
+	Stacks       []Stack     `json:"stacks"`
+}
+
+// CatalogInfo identifies the price catalog a comparison was priced with.
+type CatalogInfo struct {
+	Version string   `json:"version"`
+	Date    string   `json:"date"`
+	Regions []string `json:"regions"`
+}
+
+// Stack is one stack's column of the comparison.
+type Stack struct {
+	Stack          string                     `json:"stack"`
+	Status         string                     `json:"status"`
+	Error          string                     `json:"error"`
+	Cloud          string                     `json:"cloud"`
+	Orchestrator   string                     `json:"orchestrator"`
+	Region         string                     `json:"region"`
+	Zones          int                        `json:"zones"`
+	Resources      Resources                  `json:"resources"`
+	MonthlyCostUSD float64                    `json:"monthlyCostUSD"`
+	CostBreakdown  []cost.Line                `json:"costBreakdown"`
+	Unpriced       []cost.Unpriced            `json:"unpriced"`
+	Excluded       []string                   `json:"excluded"`
+	FaultTolerance *faulttolerance.Assessment `json:"faultTolerance"`
+	Warnings       []string                   `json:"warnings"`
+}
+
+// Resources counts a stack's resources.
+type Resources struct {
+	Total      int            `json:"total"`
+	ByType     map[string]int `json:"byType"`
+	Components map[string]int `json:"components"`
+}
