@@ -57,11 +57,14 @@ func (inv *Inventory) Custom() []Resource {
 	return out
 }
 
-// Components returns the component resources.
+// StackType is the root stack resource's type (in documents, not in the harness).
+const StackType = "pulumi:pulumi:Stack"
+
+// Components returns the component resources (not the root stack).
 func (inv *Inventory) Components() []Resource {
 	var out []Resource
 	for _, r := range inv.Resources {
-		if r.Component {
+		if r.Component && r.Type != StackType {
 			out = append(out, r)
 		}
 	}
@@ -105,7 +108,7 @@ func (inv *Inventory) ComponentOf(r Resource) string {
 		if !ok {
 			return ""
 		}
-		if parent.Component && parent.Type != "pulumi:pulumi:Stack" {
+		if parent.Component && parent.Type != StackType {
 			return parent.Name
 		}
 		p = parent.ParentURN

@@ -6,7 +6,9 @@ package program
 import (
 	"errors"
 	"fmt"
+	"sync"
 
+	"github.com/clusterbench/clusterbench/components/catalog"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -61,7 +63,15 @@ func ReadSpecFrom(in spec.Input) (*spec.Spec, []spec.Problem, error) {
 	return spec.Parse(in, SpecOptions())
 }
 
-// SpecOptions are the validation options every reader of a spec uses.
+// SpecOptions are the validation options every reader of a spec uses: Kubernetes
+// versions are checked against the price catalog's support calendar.
 func SpecOptions() spec.Options {
-	return spec.Options{}
+	cat, err := defaultCatalog()
+	if err != nil {
+		return spec.Options{SupportedVersion: func(string) error { return err }}
+	}
+	return spec.Options{SupportedVersion: cat.SupportedVersion}
 }
+
+// defaultCatalog is parsed once: it is embedded and never changes in a process.
+var defaultCatalog = sync.OnceValues(catalog.Default)

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/clusterbench/clusterbench/components/comparison"
+	"github.com/clusterbench/clusterbench/components/cost"
+	"github.com/clusterbench/clusterbench/components/evaluate"
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/report"
+	"github.com/clusterbench/clusterbench/components/spec"
+)
+
+// runCompare evaluates stack files and renders the side-by-side.
+func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := newFlags("compare", stderr)
+	dir := fs.String("stacks", "stacks", "directory of stack files")
+	var names stringList
+	fs.Var(&names, "stack", "compare only this stack (repeatable)")
+	var pf pricingFlags
+	pf.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return exitBadInput, err
+	}
+	p, err := pf.load()
+	if err != nil {
+		return exitBadInput, err
+	}
+	files, err := stackFiles(*dir, names)
+	if err != nil {
+		return exitBadInput, err
+	}
+	evals := evaluate.Files(files)
+	c := comparison.Build(evals, func(inv *inventory.Inventory, s *spec.Spec) cost.Estimate {
+		return p.price(inv, s, nil)
+	}, p.info(), p.usage.Name)
+	for _, ev := range evals {
+		if ev.Outcome == evaluate.BadInput || ev.Outcome == evaluate.Failed {
+			fmt.Fprintln(stderr, ev.Err) // one line per problem, naming the file
+		}
+	}
+	for _, st := range c.Stacks {
+		for _, u := range st.Unpriced {
+			fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", st.Stack, u.Resource, u.Type, u.Reason)
+		}
+	}
+	if err := render(c, pf, stdout); err != nil {
+		return exitFindings, err
+	}
+	return comparison.ExitCode(evals, c), nil
+}
+
+// render writes the comparison in the chosen format to --out or stdout.
+func render(c *report.Comparison, pf pricingFlags, stdout io.Writer) error {
+	w, closeOut, err := output(pf.out, stdout)
+	if err != nil {
+		return err
+	}
+	if err := report.Render(w, c, pf.format); err != nil {
+		_ = closeOut()
+		return err
+	}
+	return closeOut()
+}

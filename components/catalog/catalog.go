@@ -1,0 +1,212 @@
+// Package catalog is the price data clusterbench prices with: a versioned, dated catalog
+// of on-demand list prices (each entry with its own source and date), the resource types
+// that cost nothing, the EKS Kubernetes support calendar, and the usage presets that
+// usage-based prices (NAT data, log ingestion…) are multiplied by. Prices are data, never
+// literals in code: the cost engine only names catalog keys. docs/prices.md documents the
+// file formats; a --prices or --usage file uses the same ones.
+package catalog
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed catalog.yaml
+var embeddedCatalog []byte
+
+// GlobalRegion is the region of prices that do not depend on one.
+const GlobalRegion = "global"
+
+// Entry is one price.
+type Entry struct {
+	// Key is <vendor>/<region>/<service>/<item>, e.g. aws/us-east-1/ec2/t3.medium.
+	Key    string `yaml:"key"`
+	Region string `yaml:"region"`
+	// Unit is what USD is paid per: hour, month, GB, GB-month, VM-hour, LCU-hour, host-month.
+	Unit string          `yaml:"unit"`
+	USD  decimal.Decimal `yaml:"usd"`
+	// Source names where the figure comes from; Date when it was read (YYYY-MM or YYYY-MM-DD).
+	Source string `yaml:"source"`
+	Date   string `yaml:"date"`
+	// Verified is false where the figure was not checked against the vendor's own page.
+	Verified bool `yaml:"verified"`
+}
+
+// Catalog is the price catalog, its free types and its support calendar.
+type Catalog struct {
+	Version string
+	// Date is the day the catalog describes (YYYY-MM-DD): support status is judged on it.
+	Date    string
+	entries map[string]Entry
+	free    []string
+	support map[string]Support
+}
+
+// file is the YAML shape of the embedded catalog and of a --prices file.
+type file struct {
+	Version           string    `yaml:"version"`
+	Date              string    `yaml:"date"`
+	Entries           []Entry   `yaml:"entries"`
+	Free              []string  `yaml:"free"`
+	KubernetesSupport []Support `yaml:"kubernetesSupport"`
+}
+
+var (
+	units     = map[string]bool{"hour": true, "month": true, "GB": true, "GB-month": true, "VM-hour": true, "LCU-hour": true, "host-month": true}
+	entryDate = regexp.MustCompile(`^\d{4}-\d{2}(-\d{2})?$`)
+)
+
+// keySegments: <vendor>/<region>/<service>/<item>.
+const keySegments = 4
+
+// Default returns the embedded catalog.
+func Default() (*Catalog, error) {
+	c := &Catalog{entries: map[string]Entry{}, support: map[string]Support{}}
+	if err := c.merge(embeddedCatalog, "embedded catalog.yaml"); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Price returns the entry for a key.
+func (c *Catalog) Price(key string) (Entry, bool) {
+	e, ok := c.entries[key]
+	return e, ok
+}
+
+// Entries returns every entry, sorted by key.
+func (c *Catalog) Entries() []Entry {
+	out := make([]Entry, 0, len(c.entries))
+	for _, e := range c.entries {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// Regions lists the cloud regions the catalog has prices for (not "global"), sorted.
+func (c *Catalog) Regions() []string {
+	seen := map[string]bool{}
+	for _, e := range c.entries {
+		if e.Region != GlobalRegion {
+			seen[e.Region] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for r := range seen {
+		out = append(out, r)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IsFree reports whether a resource type costs nothing by itself.
+func (c *Catalog) IsFree(typ string) bool {
+	for _, f := range c.free {
+		prefix, glob := strings.CutSuffix(f, "*")
+		if f == typ || glob && strings.HasPrefix(typ, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// merge reads one catalog document (named in errors) and lays it over c: entries and
+// calendar rows replace those with the same key or version, free types are added.
+func (c *Catalog) merge(data []byte, name string) error {
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	if err := f.validate(name); err != nil {
+		return err
+	}
+	if f.Version != "" {
+		c.Version = f.Version
+	}
+	if f.Date != "" {
+		c.Date = f.Date
+	}
+	for _, e := range f.Entries {
+		c.entries[e.Key] = e
+	}
+	c.free = append(c.free, f.Free...)
+	for _, s := range f.KubernetesSupport {
+		c.support[s.Version] = s
+	}
+	return nil
+}
+
+// validate checks a catalog document and names the file and key of every problem.
+func (f *file) validate(name string) error {
+	var problems []string
+	if f.Date != "" {
+		if _, err := time.Parse(time.DateOnly, f.Date); err != nil {
+			problems = append(problems, fmt.Sprintf("date %q: want YYYY-MM-DD", f.Date))
+		}
+	}
+	for i := range f.Entries {
+		problems = append(problems, f.Entries[i].problems(i)...)
+	}
+	for _, s := range f.KubernetesSupport {
+		problems = append(problems, s.problems()...)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %s", name, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// problems lists what is wrong with an entry (the i-th of its file); an empty region is
+// filled from the key.
+func (e *Entry) problems(i int) []string {
+	key := e.Key
+	if key == "" {
+		return []string{fmt.Sprintf("entry %d: key is required (<vendor>/<region>/<service>/<item>)", i+1)}
+	}
+	segs := strings.SplitN(key, "/", keySegments)
+	var out []string
+	add := func(format string, args ...any) {
+		out = append(out, fmt.Sprintf("key %s: ", key)+fmt.Sprintf(format, args...))
+	}
+	if len(segs) != keySegments || slices.Contains(segs, "") {
+		add("want <vendor>/<region>/<service>/<item>")
+	} else if e.Region == "" {
+		e.Region = segs[1]
+	} else if e.Region != segs[1] {
+		add("region %q differs from the key's region %q", e.Region, segs[1])
+	}
+	if !units[e.Unit] {
+		add("unit %q: want one of %s", e.Unit, strings.Join(sortedKeys(units), ", "))
+	}
+	if !e.USD.IsPositive() {
+		add("usd %s: want a positive price", e.USD)
+	}
+	if strings.TrimSpace(e.Source) == "" {
+		add("source is required (where the figure comes from)")
+	}
+	if !entryDate.MatchString(e.Date) {
+		add("date %q: want YYYY-MM or YYYY-MM-DD (when the figure was read)", e.Date)
+	}
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,99 @@
+package cost
+
+import (
+	"fmt"
+
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/shopspring/decimal"
+)
+
+// fleet is a set of identical virtual machines one resource runs: an autoscaling group,
+// an EKS node group, a GKE node pool, a managed instance group, a single instance.
+type fleet struct {
+	instances   int
+	cloud       string
+	region      string
+	machineType string
+	// disks are each instance's volumes.
+	disks    []disk
+	publicIP bool
+	// note says what the fleet assumed (a default disk).
+	note string
+}
+
+type disk struct {
+	sizeGB int
+	typ    string
+}
+
+// The services of a fleet's prices, per cloud.
+var fleetServices = map[string]struct{ compute, disk, publicIP string }{
+	"aws": {compute: "ec2", disk: "ebs", publicIP: "vpc/public-ipv4"},
+	"gcp": {compute: "gce", disk: "pd", publicIP: "vpc/external-ipv4"},
+}
+
+// fleetOf reads the fleet a resource runs (ok false for a type that runs none).
+func (p *pricer) fleetOf(r inventory.Resource) (f fleet, ok bool, err error) {
+	read, ok := fleetReaders[r.Type]
+	if !ok {
+		return fleet{}, false, nil
+	}
+	f, err = read(p, r)
+	return f, true, err
+}
+
+// fleetReaders read fleets, one per type (aws.go, gcp.go).
+var fleetReaders = map[string]func(p *pricer, r inventory.Resource) (fleet, error){}
+
+// priceFleet is the rule of every fleet type: machine hours, disks, public IPv4
+// addresses, and a Datadog host each when monitoring is datadog.
+func priceFleet(p *pricer, r inventory.Resource) error {
+	f, _, err := p.fleetOf(r)
+	if err != nil {
+		return err
+	}
+	svc := fleetServices[f.cloud]
+	p.add(r, charge{key: key(f.cloud, f.region, svc.compute, f.machineType), quantity: hours(f.instances),
+		note: fmt.Sprintf("%d × %s", f.instances, f.machineType)})
+	for _, d := range f.disks {
+		if d.sizeGB == 0 {
+			continue
+		}
+		p.add(r, charge{key: key(f.cloud, f.region, svc.disk, d.typ), quantity: decimal.NewFromInt(int64(f.instances * d.sizeGB)),
+			note: diskNote(f, d)})
+	}
+	if f.publicIP {
+		p.add(r, charge{key: f.cloud + "/" + f.region + "/" + svc.publicIP, quantity: hours(f.instances),
+			note: "one public IPv4 address per instance"})
+	}
+	if p.opts.Monitoring == MonitoringDatadog {
+		p.add(r, charge{key: datadogHost, quantity: decimal.NewFromInt(int64(f.instances)),
+			note: "Datadog Infrastructure Pro, on-demand (month to month) price per host"})
+	}
+	return nil
+}
+
+// datadogHost is the Datadog price used: on demand, since estimates are month to month
+// (the annual $15 entry stays in the catalog for a --prices override).
+const datadogHost = "datadog/global/infrastructure-pro/host-on-demand"
+
+func diskNote(f fleet, d disk) string {
+	note := fmt.Sprintf("%d × %d GB %s", f.instances, d.sizeGB, d.typ)
+	if f.note != "" {
+		note += "; " + f.note
+	}
+	return note
+}
+
+// privateGCPVMs counts the GCE VMs and GKE nodes of the inventory without an external IP:
+// the VMs a Cloud NAT gateway serves.
+func (p *pricer) privateGCPVMs() int {
+	n := 0
+	for _, r := range p.inv.Custom() {
+		f, ok, err := p.fleetOf(r)
+		if ok && err == nil && f.cloud == "gcp" && !f.publicIP {
+			n += f.instances
+		}
+	}
+	return n
+}

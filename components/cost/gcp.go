@@ -1,0 +1,257 @@
+package cost
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/shopspring/decimal"
+)
+
+// GCP type tokens the rules read.
+const (
+	gkeCluster       = "gcp:container/cluster:Cluster"
+	instanceTemplate = "gcp:compute/instanceTemplate:InstanceTemplate"
+)
+
+// Defaults GCP applies when an input is absent.
+const (
+	// GKE nodes: e2-medium with a 100 GB pd-balanced boot disk (GKE node pool defaults).
+	gkeDefaultMachineType = "e2-medium"
+	gkeDefaultDiskGB      = 100
+	gkeDefaultDiskType    = "pd-balanced"
+	// GCE boot disks from an image: 10 GB pd-standard unless set (Compute Engine defaults).
+	gceDefaultDiskGB   = 10
+	gceDefaultDiskType = "pd-standard"
+	// A regional GKE cluster puts nodes in three zones unless nodeLocations says otherwise.
+	gkeRegionalZones = 3
+	// Cloud NAT charges per VM up to 32 VMs, a flat rate above (Cloud NAT pricing page).
+	cloudNATMaxVMs = 32
+	// The first 5 forwarding rules cost more per hour than the rest (Cloud Load Balancing pricing).
+	forwardingRulesFirstTier = 5
+)
+
+func init() {
+	register(priceFleet, "gcp:container/nodePool:NodePool", "gcp:compute/instanceGroupManager:InstanceGroupManager",
+		"gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", "gcp:compute/instance:Instance")
+	fleetReaders["gcp:container/nodePool:NodePool"] = nodePoolFleet
+	fleetReaders["gcp:compute/instanceGroupManager:InstanceGroupManager"] = instanceGroupFleet
+	fleetReaders["gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager"] = instanceGroupFleet
+	fleetReaders["gcp:compute/instance:Instance"] = gceInstanceFleet
+	fleetReaders[gkeCluster] = defaultNodePoolFleet
+	register(gkeClusterFee, gkeCluster)
+	register(persistentDisk, "gcp:compute/disk:Disk", "gcp:compute/regionDisk:RegionDisk")
+	register(cloudNAT, "gcp:compute/routerNat:RouterNat")
+	register(forwardingRule, "gcp:compute/forwardingRule:ForwardingRule", "gcp:compute/globalForwardingRule:GlobalForwardingRule")
+	register(externalAddress, "gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress")
+	register(storageBucket, "gcp:storage/bucket:Bucket")
+	register(gcpSnapshots, "gcp:compute/snapshot:Snapshot", "gcp:compute/resourcePolicy:ResourcePolicy")
+}
+
+// gkeClusterFee: the cluster management fee for 730 hours; with the free tier, a credit
+// for the first zonal or Autopilot cluster (not regional), capped at the fee (GKE
+// pricing page). A default node pool that is kept is priced like a node pool.
+func gkeClusterFee(p *pricer, r inventory.Resource) error {
+	const feeKey, creditKey = "gcp/global/gke/cluster-management", "gcp/global/gke/free-tier-credit"
+	fee, ok := p.opts.Catalog.Price(feeKey)
+	if !ok {
+		return fmt.Errorf("%s", missingKey(feeKey))
+	}
+	p.addLine(r, charge{key: feeKey, quantity: hours(1)}, fee.Unit, fee.USD)
+	eligible := isZone(r.String("location")) || truthy(r, "enableAutopilot")
+	if p.opts.GKEFreeTier && eligible && !p.gkeCreditUsed {
+		p.gkeCreditUsed = true
+		credit, ok := p.opts.Catalog.Price(creditKey)
+		if !ok {
+			return fmt.Errorf("%s", missingKey(creditKey))
+		}
+		capped := decimal.Min(credit.USD, hours(1).Mul(fee.USD))
+		p.addLine(r, charge{key: creditKey, quantity: decimal.NewFromInt(1),
+			note: fmt.Sprintf("GKE free tier: $%s per billing account and month, capped at the fee", credit.USD.StringFixed(2))},
+			credit.Unit, capped.Neg())
+	}
+	if f, _ := defaultNodePoolFleet(p, r); f.instances > 0 {
+		return priceFleet(p, r)
+	}
+	return nil
+}
+
+// defaultNodePoolFleet is the node pool a GKE cluster keeps unless removeDefaultNodePool
+// (or Autopilot, or explicit nodePools): initialNodeCount per zone.
+func defaultNodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
+	if truthy(r, "removeDefaultNodePool") || truthy(r, "enableAutopilot") || len(r.List("nodePools")) > 0 {
+		return fleet{cloud: "gcp"}, nil
+	}
+	perZone := 1
+	if n, ok := r.Number("initialNodeCount"); ok {
+		perZone = int(n)
+	}
+	f, err := p.gkeNodes(r, r, perZone*gkeZones(r, r))
+	f.note = "the cluster's default node pool"
+	return f, err
+}
+
+// nodePoolFleet: nodeCount (else initialNodeCount) per zone × its zones (nodeLocations
+// of the pool, else of its cluster, else 1 for a zonal and 3 for a regional cluster).
+func nodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
+	cluster, _ := p.linkedOne(r, "cluster", gkeCluster)
+	perZone, ok := r.Number("nodeCount")
+	if !ok {
+		perZone, ok = r.Number("initialNodeCount")
+	}
+	if !ok {
+		if total, set := r.Number("autoscaling.totalMinNodeCount"); set {
+			return p.gkeNodes(r, cluster, int(total))
+		}
+		return fleet{}, fmt.Errorf("nodeCount and initialNodeCount are not set or unknown: cannot tell how many nodes run")
+	}
+	return p.gkeNodes(r, cluster, int(perZone)*gkeZones(r, cluster))
+}
+
+// gkeZones is how many zones a pool's nodes spread over.
+func gkeZones(pool, cluster inventory.Resource) int {
+	for _, r := range []inventory.Resource{pool, cluster} {
+		if n := len(r.List("nodeLocations")); n > 0 {
+			return n
+		}
+	}
+	location := cluster.String("location")
+	if location == "" {
+		location = pool.String("location")
+	}
+	if isZone(location) {
+		return 1
+	}
+	return gkeRegionalZones
+}
+
+// gkeNodes is n nodes of a pool's nodeConfig; each has an external IPv4 address unless
+// the cluster (or the pool) has private nodes.
+func (p *pricer) gkeNodes(pool, cluster inventory.Resource, n int) (fleet, error) {
+	region, err := p.region(pool)
+	if err != nil {
+		return fleet{}, err
+	}
+	size := gkeDefaultDiskGB
+	if s, ok := pool.Number("nodeConfig.diskSizeGb"); ok {
+		size = int(s)
+	}
+	private := truthy(cluster, "privateClusterConfig.enablePrivateNodes") || truthy(pool, "networkConfig.enablePrivateNodes")
+	return fleet{
+		instances: n, cloud: "gcp", region: region,
+		machineType: orDefault(pool.String("nodeConfig.machineType"), gkeDefaultMachineType),
+		disks:       []disk{{sizeGB: size, typ: orDefault(pool.String("nodeConfig.diskType"), gkeDefaultDiskType)}},
+		publicIP:    !private,
+	}, nil
+}
+
+// instanceGroupFleet: targetSize × its instance template (versions[0].instanceTemplate).
+func instanceGroupFleet(p *pricer, r inventory.Resource) (fleet, error) {
+	n, err := count(r, "targetSize")
+	if err != nil {
+		return fleet{}, err
+	}
+	tpl, ok := p.linkedOne(r, "versions.0.instanceTemplate", instanceTemplate)
+	if !ok {
+		tpl, ok = p.linkedOne(r, "instanceTemplate", instanceTemplate)
+	}
+	if !ok {
+		return fleet{}, fmt.Errorf("its instance template is not in the inventory: cannot tell the machine type")
+	}
+	var disks []disk
+	for i := range tpl.List("disks") {
+		disks = append(disks, gceDisk(tpl, fmt.Sprintf("disks.%d.diskSizeGb", i), fmt.Sprintf("disks.%d.diskType", i)))
+	}
+	return p.gceFleet(r, tpl, n, disks)
+}
+
+// gceInstanceFleet: one VM, its boot disk.
+func gceInstanceFleet(p *pricer, r inventory.Resource) (fleet, error) {
+	boot := gceDisk(r, "bootDisk.initializeParams.size", "bootDisk.initializeParams.type")
+	return p.gceFleet(r, r, 1, []disk{boot})
+}
+
+// gceFleet is n VMs of a machine type and network interfaces read from def (the
+// instance or its template); an access config is an external IPv4 address.
+func (p *pricer) gceFleet(r, def inventory.Resource, n int, disks []disk) (fleet, error) {
+	region, err := p.region(r)
+	if err != nil {
+		return fleet{}, err
+	}
+	machineType := lastSegment(def.String("machineType"))
+	if machineType == "" {
+		return fleet{}, fmt.Errorf("machineType of %s is not set or unknown", def.Name)
+	}
+	public := false
+	for i := range def.List("networkInterfaces") {
+		public = public || len(def.List(fmt.Sprintf("networkInterfaces.%d.accessConfigs", i))) > 0
+	}
+	return fleet{instances: n, cloud: "gcp", region: region, machineType: machineType, disks: disks, publicIP: public}, nil
+}
+
+func gceDisk(r inventory.Resource, sizePath, typePath string) disk {
+	d := disk{sizeGB: gceDefaultDiskGB, typ: gceDefaultDiskType}
+	if s, ok := r.Number(sizePath); ok {
+		d.sizeGB = int(s)
+	}
+	d.typ = orDefault(lastSegment(r.String(typePath)), d.typ)
+	return d
+}
+
+// persistentDisk: size × type GB-months.
+func persistentDisk(p *pricer, r inventory.Resource) error {
+	size, err := count(r, "size")
+	if err != nil {
+		return err
+	}
+	typ := orDefault(lastSegment(r.String("type")), gceDefaultDiskType)
+	return p.regional(r, charge{key: "pd/" + typ, quantity: decimal.NewFromInt(int64(size))})
+}
+
+// cloudNAT: one VM-hour per VM it serves (every GCE VM and GKE node of the inventory
+// without an external IP), up to 32 VMs, plus the usage preset's GB processed.
+func cloudNAT(p *pricer, r inventory.Resource) error {
+	vms := p.privateGCPVMs()
+	priced := min(vms, cloudNATMaxVMs)
+	note := fmt.Sprintf("VMs without an external IP: %d", vms)
+	if vms > cloudNATMaxVMs {
+		note += fmt.Sprintf(", priced as %d (the per-VM charge stops at %d)", cloudNATMaxVMs, cloudNATMaxVMs)
+	}
+	return p.regional(r,
+		charge{key: "cloudnat/gateway-vm", quantity: hours(priced), note: note},
+		charge{key: "cloudnat/data", quantity: p.opts.Usage.CloudNATGBPerMonth, usage: true, note: "usage: cloudNatGBPerMonth"})
+}
+
+// forwardingRule: the first 5 rules of the inventory at the first-tier price, the rest
+// at the lower one.
+func forwardingRule(p *pricer, r inventory.Resource) error {
+	p.forwardingRules++
+	item, note := "lb/forwarding-rule-first-5", fmt.Sprintf("forwarding rule %d of the first 5", p.forwardingRules)
+	if p.forwardingRules > forwardingRulesFirstTier {
+		item, note = "lb/forwarding-rule-extra", fmt.Sprintf("forwarding rule %d: beyond the first 5", p.forwardingRules)
+	}
+	return p.regional(r, charge{key: item, quantity: hours(1), note: note})
+}
+
+// externalAddress: a reserved external IPv4 address (internal addresses are free).
+func externalAddress(p *pricer, r inventory.Resource) error {
+	if strings.EqualFold(r.String("addressType"), "INTERNAL") {
+		return nil
+	}
+	return p.regional(r, charge{key: "vpc/external-ipv4", quantity: hours(1)})
+}
+
+// storageBucket: the usage preset's GB in the bucket's storage class.
+func storageBucket(p *pricer, r inventory.Resource) error {
+	class := strings.ToLower(orDefault(r.String("storageClass"), "STANDARD"))
+	return p.regional(r, charge{key: "gcs/" + class, quantity: p.opts.Usage.ObjectStorageGB, usage: true, note: "usage: objectStorageGB"})
+}
+
+// gcpSnapshots: the usage preset's snapshot GB per snapshot or snapshot schedule (a
+// resource policy without a snapshot schedule costs nothing).
+func gcpSnapshots(p *pricer, r inventory.Resource) error {
+	if _, isPolicy := r.Path("snapshotSchedulePolicy"); r.Type == "gcp:compute/resourcePolicy:ResourcePolicy" && !isPolicy {
+		return nil
+	}
+	return p.regional(r, charge{key: "pd/snapshot", quantity: p.opts.Usage.SnapshotGB, usage: true, note: "usage: snapshotGB"})
+}

@@ -1,0 +1,188 @@
+package cost_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/clusterbench/clusterbench/components/cost"
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func gke(name, location string, extra obj) inventory.Resource {
+	in := obj{"location": location, "removeDefaultNodePool": true, "initialNodeCount": 1.0}
+	for k, v := range extra {
+		in[k] = v
+	}
+	return res("gcp:container/cluster:Cluster", name, in)
+}
+
+// Fee: 730 h × $0.10 = $73.00. The $74.40 credit is capped at the fee: −$73.00.
+func TestGKEFreeTierCreditsOnlyOneZonalClusterAndOnlyWithTheOption(t *testing.T) {
+	cases := []struct {
+		name     string
+		clusters []inventory.Resource
+		freeTier bool
+		want     float64
+	}{
+		{"zonal cluster with the free tier: fee minus the capped credit", []inventory.Resource{gke("c", "us-central1-a", nil)}, true, 0},
+		{"zonal cluster without the option", []inventory.Resource{gke("c", "us-central1-a", nil)}, false, 73.00},
+		{"regional cluster: no credit", []inventory.Resource{gke("c", "us-central1", nil)}, true, 73.00},
+		{"two zonal clusters: one credit per billing account", []inventory.Resource{gke("a", "us-central1-a", nil), gke("b", "us-central1-b", nil)}, true, 73.00},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			est := price(t, inv(tc.clusters...), func(o *cost.Options) { o.GKEFreeTier = tc.freeTier })
+			require.Empty(t, est.Unpriced, reasons(est))
+			assert.InDelta(t, tc.want, est.MonthlyUSD, 0.001)
+			for _, l := range est.Lines {
+				if l.PriceKey == "gcp/global/gke/free-tier-credit" {
+					assert.Equal(t, -73.00, l.MonthlyUSD, "a credit is a negative line")
+				}
+			}
+		})
+	}
+}
+
+// e2-standard-2 nodes: n × 730 h × $0.0670114; 100 GB pd-balanced boot disk each
+// (n × 100 × $0.10); an external IPv4 each (n × 730 × $0.005) unless nodes are private.
+func TestNodePoolNodesAreCountPerZoneTimesZones(t *testing.T) {
+	private := obj{"privateClusterConfig": obj{"enablePrivateNodes": true}}
+	cases := []struct {
+		name    string
+		cluster inventory.Resource
+		pool    obj
+		nodes   int
+		public  bool
+	}{
+		{"regional cluster: 3 zones", gke("gke", "us-central1", private), obj{"nodeCount": 2.0}, 6, false},
+		{"zonal cluster: 1 zone", gke("gke", "us-central1-a", private), obj{"nodeCount": 2.0}, 2, false},
+		{"pool nodeLocations win", gke("gke", "us-central1", private), obj{"nodeCount": 2.0, "nodeLocations": list("us-central1-a", "us-central1-b")}, 4, false},
+		{"cluster nodeLocations", gke("gke", "us-central1", obj{"nodeLocations": list("us-central1-a", "us-central1-f"), "privateClusterConfig": obj{"enablePrivateNodes": true}}), obj{"initialNodeCount": 1.0}, 2, false},
+		{"public nodes get external IPs", gke("gke", "us-central1", nil), obj{"nodeCount": 1.0}, 3, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.pool["cluster"] = "gke"
+			tc.pool["nodeConfig"] = obj{"machineType": "e2-standard-2"}
+			est := price(t, inv(tc.cluster, res("gcp:container/nodePool:NodePool", "pool", tc.pool)))
+			require.Empty(t, est.Unpriced, reasons(est))
+			n := float64(tc.nodes)
+			want := 73.00 + n*730*0.0670114 + n*100*0.10
+			if tc.public {
+				want += n * 730 * 0.005
+			}
+			assert.InDelta(t, want, est.MonthlyUSD, 0.005)
+			assert.Equal(t, tc.public, monthlyByKey(est)["gcp/us-central1/vpc/external-ipv4"] > 0)
+		})
+	}
+}
+
+// A kept default pool is priced: 1 node per zone × 3 zones of e2-medium (GKE default):
+// 3 × 730 × $0.0335057 = $73.377; 3 × 100 GB pd-balanced = $30.00; 3 external IPs $10.95.
+func TestGKEDefaultNodePoolIsPricedUnlessRemoved(t *testing.T) {
+	est := price(t, inv(res("gcp:container/cluster:Cluster", "gke", obj{"location": "us-central1"})))
+	assert.InDelta(t, 73.00+73.377483+30.00+10.95, est.MonthlyUSD, 0.005)
+}
+
+func managers(size float64, tpl obj) (inventory.Resource, inventory.Resource) {
+	in := obj{"machineType": "e2-medium", "disks": list(obj{"boot": true, "diskSizeGb": 30.0, "diskType": "pd-balanced"})}
+	for k, v := range tpl {
+		in[k] = v
+	}
+	template := res("gcp:compute/instanceTemplate:InstanceTemplate", "managers", in)
+	group := res("gcp:compute/instanceGroupManager:InstanceGroupManager", "managers-a", obj{"zone": "us-central1-a", "targetSize": size,
+		"versions": list(obj{"instanceTemplate": "https://www.googleapis.com/compute/v1/projects/demo/global/instanceTemplates/managers"})})
+	return template, group
+}
+
+// 3 × e2-medium: 3 × 730 × $0.0335057 = $73.377; 3 × 30 GB pd-balanced = $9.00;
+// with an access config, 3 external IPs: 3 × 730 × $0.005 = $10.95.
+func TestInstanceGroupIsPricedThroughItsTemplate(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tpl    obj
+		public bool
+	}{
+		{"no access config: private", obj{"networkInterfaces": list(obj{"network": "default"})}, false},
+		{"access config: external IP", obj{"networkInterfaces": list(obj{"network": "default", "accessConfigs": list(obj{})})}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tpl, group := managers(3, tc.tpl)
+			est := price(t, inv(tpl, group))
+			require.Empty(t, est.Unpriced, reasons(est))
+			want := 73.377483 + 9.00
+			if tc.public {
+				want += 10.95
+			}
+			assert.InDelta(t, want, est.MonthlyUSD, 0.005)
+		})
+	}
+}
+
+// 7 rules: 5 × 730 h × $0.025 = $91.25, then 2 × 730 h × $0.01 = $14.60.
+func TestForwardingRulesBeyondTheFirstFiveCostLess(t *testing.T) {
+	var rules []inventory.Resource
+	for i := 1; i <= 7; i++ {
+		rules = append(rules, res("gcp:compute/forwardingRule:ForwardingRule", fmt.Sprintf("rule-%d", i), obj{"region": "us-central1"}))
+	}
+	est := price(t, inv(rules...))
+	assert.Equal(t, map[string]float64{"gcp/us-central1/lb/forwarding-rule-first-5": 91.25, "gcp/us-central1/lb/forwarding-rule-extra": 14.60}, monthlyByKey(est))
+	assert.InDelta(t, 105.85, est.MonthlyUSD, 0.001)
+}
+
+// 40 private VMs are priced as 32: 32 × 730 × $0.0014 = $32.704; the public group's 2
+// VMs are not served. Data: 150 GB × $0.045 = $6.75.
+func TestCloudNATChargesPerPrivateVMUpTo32(t *testing.T) {
+	tpl, group := managers(40, nil)
+	publicTpl := res("gcp:compute/instanceTemplate:InstanceTemplate", "edge", obj{"machineType": "e2-medium",
+		"networkInterfaces": list(obj{"accessConfigs": list(obj{})})})
+	edge := res("gcp:compute/instanceGroupManager:InstanceGroupManager", "edge", obj{"targetSize": 2.0, "versions": list(obj{"instanceTemplate": "edge-id"})})
+	nat := res("gcp:compute/routerNat:RouterNat", "nat", obj{"region": "us-central1"})
+	for _, tc := range []struct {
+		name string
+		rs   []inventory.Resource
+		vms  float64
+	}{
+		{"40 private VMs priced as 32", []inventory.Resource{tpl, group, publicTpl, edge, nat}, 32},
+		{"2 public VMs only: none served", []inventory.Resource{publicTpl, edge, nat}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := price(t, inv(tc.rs...))
+			require.Empty(t, est.Unpriced, reasons(est))
+			byKey := monthlyByKey(est)
+			assert.InDelta(t, tc.vms*730*0.0014, byKey["gcp/us-central1/cloudnat/gateway-vm"], 0.005)
+			assert.InDelta(t, 6.75, byKey["gcp/us-central1/cloudnat/data"], 0.001)
+		})
+	}
+}
+
+func TestSingleGCPResources(t *testing.T) {
+	cases := []struct {
+		name string
+		r    inventory.Resource
+		want map[string]float64
+	}{
+		{"pd-ssd disk named by type URL: 20 GB × $0.17", res("gcp:compute/disk:Disk", "etcd", obj{"size": 20.0, "type": "projects/p/zones/us-central1-a/diskTypes/pd-ssd", "zone": "us-central1-a"}),
+			map[string]float64{"gcp/us-central1/pd/pd-ssd": 3.40}},
+		{"external address: 730 h × $0.005", res("gcp:compute/address:Address", "api", nil), map[string]float64{"gcp/us-central1/vpc/external-ipv4": 3.65}},
+		{"internal address is free", res("gcp:compute/address:Address", "ilb", obj{"addressType": "INTERNAL"}), map[string]float64{}},
+		{"bucket: 50 GB × $0.020", res("gcp:storage/bucket:Bucket", "backups", obj{"location": "US-CENTRAL1"}), map[string]float64{"gcp/us-central1/gcs/standard": 1.00}},
+		{"instance: 730 h × $0.097118; 10 GB pd-standard boot × $0.04", res("gcp:compute/instance:Instance", "vm", obj{"machineType": "n2-standard-2", "zone": "us-central1-b"}),
+			map[string]float64{"gcp/us-central1/gce/n2-standard-2": 70.90, "gcp/us-central1/pd/pd-standard": 0.40}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			est := price(t, inv(tc.r))
+			require.Empty(t, est.Unpriced, reasons(est))
+			assert.Equal(t, tc.want, monthlyByKey(est))
+		})
+	}
+}
+
+func TestMultiRegionBucketIsUnpricedWithItsKey(t *testing.T) {
+	est := price(t, inv(res("gcp:storage/bucket:Bucket", "logs", obj{"location": "US"})))
+	require.Len(t, est.Unpriced, 1)
+	assert.Contains(t, est.Unpriced[0].Reason, "gcp/us/gcs/standard")
+}

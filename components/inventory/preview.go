@@ -1,0 +1,208 @@
+package inventory
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Document is what a real Pulumi document says about a stack.
+type Document struct {
+	// Format is "preview" (`pulumi preview --json`) or "export" (`pulumi stack export`).
+	Format    string
+	Inventory *Inventory
+	// Config is the stack configuration ("aws:region": "us-east-1"); previews carry it,
+	// exports do not.
+	Config map[string]string
+	// Regions maps a cloud ("aws", "gcp") to its region: from the config, else from the
+	// default providers' inputs.
+	Regions map[string]string
+}
+
+// Marks Pulumi writes into documents: a secret value is an object whose signature key
+// holds the secret signature; a value unknown during a preview is a fixed UUID
+// (pulumi/sdk go/common/resource/plugin: UnknownStringValue).
+const (
+	secretSignatureKey = "4dabf18193072939515e22adb298388d"
+	secretSignature    = "1b47061264138c4ac30d75fd1eb44270"
+	unknownValue       = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+)
+
+// state is one resource as both formats write it (a step's newState, an export entry).
+type state struct {
+	URN                  string              `json:"urn"`
+	ID                   string              `json:"id"`
+	Custom               bool                `json:"custom"`
+	Delete               bool                `json:"delete"`
+	Type                 string              `json:"type"`
+	Parent               string              `json:"parent"`
+	Inputs               map[string]any      `json:"inputs"`
+	PropertyDependencies map[string][]string `json:"propertyDependencies"`
+}
+
+type rawDocument struct {
+	Config map[string]any `json:"config"`
+	Steps  []struct {
+		Op       string `json:"op"`
+		NewState *state `json:"newState"`
+	} `json:"steps"`
+	Deployment *struct {
+		Resources []state `json:"resources"`
+	} `json:"deployment"`
+}
+
+// ReadPulumiDocument reads a `pulumi preview --json` or `pulumi stack export` document.
+// Secret inputs become SecretPlaceholder, values unknown at preview time nil; provider
+// resources are read for their region and left out of the inventory.
+func ReadPulumiDocument(r io.Reader) (*Document, error) {
+	var raw rawDocument
+	if err := json.NewDecoder(r).Decode(&raw); err != nil {
+		return nil, fmt.Errorf("not a JSON document: %v", err)
+	}
+	var states []state
+	doc := &Document{Config: map[string]string{}, Regions: map[string]string{}}
+	switch {
+	case raw.Steps != nil:
+		doc.Format, states = "preview", previewStates(raw)
+	case raw.Deployment != nil && raw.Deployment.Resources != nil:
+		doc.Format, states = "export", raw.Deployment.Resources
+	default:
+		return nil, errors.New(`not a Pulumi document: want a "steps" list (pulumi preview --json) or "deployment.resources" (pulumi stack export)`)
+	}
+	for k, v := range raw.Config {
+		doc.Config[k] = configString(v)
+	}
+	doc.Inventory = buildInventory(states)
+	doc.Regions = regions(doc.Config, states)
+	return doc, nil
+}
+
+// previewStates takes each step's new state, skipping deletions; a resource that several
+// steps touch (a replacement) keeps its last state.
+func previewStates(raw rawDocument) []state {
+	var out []state
+	at := map[string]int{}
+	for _, s := range raw.Steps {
+		if s.NewState == nil || strings.HasPrefix(s.Op, "delete") || s.Op == "discard" {
+			continue
+		}
+		if i, seen := at[s.NewState.URN]; seen {
+			out[i] = *s.NewState
+			continue
+		}
+		at[s.NewState.URN] = len(out)
+		out = append(out, *s.NewState)
+	}
+	return out
+}
+
+func buildInventory(states []state) *Inventory {
+	types := map[string]string{}
+	for _, s := range states {
+		types[s.URN] = s.Type
+	}
+	inv := &Inventory{}
+	for _, s := range states {
+		if s.Delete || IsProvider(s.Type) {
+			continue
+		}
+		if inv.Stack == "" {
+			inv.Stack = stackOf(s.URN)
+		}
+		inv.Resources = append(inv.Resources, resourceOf(s, types))
+	}
+	return inv
+}
+
+// resourceOf converts one state. The stack's own children have no parent, as under the
+// harness.
+func resourceOf(s state, types map[string]string) Resource {
+	r := Resource{
+		URN: s.URN, ID: s.ID, Type: s.Type, Name: nameOf(s.URN), Component: !s.Custom,
+		Inputs: map[string]any{}, Dependencies: map[string][]string{},
+	}
+	if s.Parent != "" && types[s.Parent] != "pulumi:pulumi:Stack" {
+		r.ParentURN, r.Parent = s.Parent, types[s.Parent]
+	}
+	for k, v := range s.Inputs {
+		r.Inputs[k] = plain(v)
+	}
+	for k, urns := range s.PropertyDependencies {
+		if len(urns) > 0 {
+			r.Dependencies[k] = urns
+		}
+	}
+	return r
+}
+
+// plain replaces secrets by SecretPlaceholder and unknowns by nil, recursively.
+func plain(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		if t[secretSignatureKey] == secretSignature {
+			return SecretPlaceholder
+		}
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = plain(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = plain(e)
+		}
+		return out
+	case string:
+		if t == unknownValue {
+			return nil
+		}
+	}
+	return v
+}
+
+// regions reads "<cloud>:region" from the config, else the default providers' inputs.
+func regions(config map[string]string, states []state) map[string]string {
+	out := map[string]string{}
+	for k, v := range config {
+		if cloud, ok := strings.CutSuffix(k, ":region"); ok && v != "" {
+			out[cloud] = v
+		}
+	}
+	for _, s := range states {
+		cloud, ok := strings.CutPrefix(s.Type, "pulumi:providers:")
+		region, _ := s.Inputs["region"].(string)
+		if ok && region != "" && out[cloud] == "" {
+			out[cloud] = region
+		}
+	}
+	return out
+}
+
+func configString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	if m, ok := v.(map[string]any); ok && m[secretSignatureKey] == secretSignature {
+		return SecretPlaceholder
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// nameOf is a URN's last "::" segment; stackOf its stack
+// ("urn:pulumi:<stack>::<project>::<type>::<name>").
+func nameOf(urn string) string {
+	if i := strings.LastIndex(urn, "::"); i >= 0 {
+		return urn[i+2:]
+	}
+	return urn
+}
+
+func stackOf(urn string) string {
+	rest, _ := strings.CutPrefix(urn, "urn:pulumi:")
+	stack, _, _ := strings.Cut(rest, "::")
+	return stack
+}
