@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clusterbench/clusterbench/components/report"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var stacksDir = filepath.Join("..", "..", "stacks")
+
+// cli runs the command in-process and returns its exit code, stdout and stderr.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func compareJSON(t *testing.T, args ...string) *report.Comparison {
+	t.Helper()
+	code, out, stderr := cli(t, append([]string{"compare", "--stacks", stacksDir, "--format", "json"}, args...)...)
+	require.Equal(t, 0, code, stderr)
+	var c report.Comparison
+	require.NoError(t, json.Unmarshal([]byte(out), &c))
+	return &c
+}
+
+// stackDir writes a directory with one stack file: a shipped one with replacements.
+func stackDir(t *testing.T, from, name string, replace ...string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(stacksDir, "Pulumi."+from+".yaml"))
+	require.NoError(t, err)
+	body := string(data)
+	for i := 0; i+1 < len(replace); i += 2 {
+		require.Contains(t, body, replace[i])
+		body = strings.Replace(body, replace[i], replace[i+1], 1)
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+name+".yaml"), []byte(body), 0o644))
+	return dir
+}
+
+func TestCompareEveryFormat(t *testing.T) {
+	names := []string{"eks", "gke", "kops-aws", "kops-gcp", "swarm-aws", "swarm-gcp"}
+	cases := []struct {
+		format string
+		check  func(t *testing.T, out string)
+	}{
+		{"table", func(t *testing.T, out string) {
+			header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
+			assert.Equal(t, names, header, "one column per stack")
+			assert.Contains(t, out, "not available yet")
+			assert.Regexp(t, `Monthly cost\s+\$389\.26\s+\$245\.57`, out)
+		}},
+		{"json", func(t *testing.T, out string) {
+			var c report.Comparison
+			require.NoError(t, json.Unmarshal([]byte(out), &c))
+			require.Len(t, c.Stacks, 6)
+			assert.Equal(t, "small", c.Usage)
+			assert.Equal(t, report.StatusOK, c.Stacks[0].Status)
+			assert.Equal(t, report.StatusNotAvailable, c.Stacks[2].Status)
+		}},
+		{"markdown", func(t *testing.T, out string) {
+			assert.Contains(t, out, "| eks | gke | kops-aws |")
+			assert.Contains(t, out, "## eks")
+			assert.Contains(t, out, "**$389.26**")
+		}},
+		{"csv", func(t *testing.T, out string) {
+			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			require.NoError(t, err)
+			stacks := map[string]int{}
+			for _, r := range rows[1:] {
+				stacks[r[0]]++
+			}
+			assert.Equal(t, 16, stacks["eks"], "one row per eks cost line")
+			assert.Equal(t, 1, stacks["swarm-aws"], "a stack without lines has one row")
+		}},
+		{"html", func(t *testing.T, out string) {
+			assert.True(t, strings.HasPrefix(out, "<!DOCTYPE html>"))
+			assert.Contains(t, out, "<svg")
+			assert.Contains(t, out, "$389.26")
+			assert.NotContains(t, out, "<script")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.format, func(t *testing.T) {
+			code, out, stderr := cli(t, "compare", "--stacks", stacksDir, "--format", tc.format)
+			require.Equal(t, 0, code, stderr)
+			tc.check(t, out)
+		})
+	}
+}
+
+func TestCompareSelectsStacksAndWritesOut(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, stderr := cli(t, "compare", "--stacks", stacksDir, "--stack", "gke", "--stack", "eks", "--format", "json", "--out", out)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stdout)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	var c report.Comparison
+	require.NoError(t, json.Unmarshal(data, &c))
+	require.Len(t, c.Stacks, 2)
+	assert.Equal(t, "gke", c.Stacks[0].Stack, "in the order asked")
+}
+
+func TestUsageAndPricesChangeTheEstimate(t *testing.T) {
+	small := compareJSON(t, "--stack", "eks").Stacks[0].MonthlyCostUSD
+	medium := compareJSON(t, "--stack", "eks", "--usage", "medium")
+	assert.Equal(t, "medium", medium.Usage)
+	assert.Greater(t, medium.Stacks[0].MonthlyCostUSD, small, "more NAT data, logs and inter-zone traffic")
+
+	prices := filepath.Join(t.TempDir(), "prices.yaml")
+	require.NoError(t, os.WriteFile(prices, []byte(`entries:
+  - {key: aws/us-east-1/ec2/t3.large, unit: hour, usd: 0.1832, source: "test", date: "2026-11-26"}
+`), 0o644))
+	override := compareJSON(t, "--stack", "eks", "--prices", prices).Stacks[0].MonthlyCostUSD
+	// three workers, 730 h, $0.10/h more each
+	assert.InDelta(t, small+3*730*0.10, override, 0.01)
+}
+
+func TestGkeFreeTierCreditsOnlyAZonalCluster(t *testing.T) {
+	zonal := stackDir(t, "gke", "gke-zonal", "availability: regional", "availability: zonal")
+	code, out, stderr := cli(t, "compare", "--stacks", zonal, "--format", "json", "--gke-free-tier")
+	require.Equal(t, 0, code, stderr)
+	var c report.Comparison
+	require.NoError(t, json.Unmarshal([]byte(out), &c))
+	credits := 0.0
+	for _, l := range c.Stacks[0].CostBreakdown {
+		if l.MonthlyUSD < 0 {
+			credits += l.MonthlyUSD
+		}
+	}
+	// The $74.40 credit covers the cluster fee, never more: 730 h × $0.10 = $73.00.
+	assert.Equal(t, -73.00, credits)
+	regional := compareJSON(t, "--stack", "gke", "--gke-free-tier")
+	for _, l := range regional.Stacks[0].CostBreakdown {
+		assert.GreaterOrEqual(t, l.MonthlyUSD, 0.0, "no credit for a regional cluster")
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"shipped stacks", []string{"compare", "--stacks", stacksDir}, 0, ""},
+		{"unknown command", []string{"comparee"}, 2, `unknown command "comparee"`},
+		{"bad format", []string{"compare", "--stacks", stacksDir, "--format", "yaml"}, 2, `--format "yaml"`},
+		{"unknown flag", []string{"compare", "--colour"}, 2, "flag provided but not defined: -colour"},
+		{"missing directory", []string{"compare", "--stacks", "/nonexistent"}, 2, "no stack files"},
+		{"missing stack", []string{"compare", "--stacks", stacksDir, "--stack", "aks"}, 2, "--stack aks: no stack file"},
+		{"bad usage preset", []string{"compare", "--stacks", stacksDir, "--usage", "huge"}, 2, "--usage"},
+		{"invalid stack file", []string{"compare", "--stacks", stackDir(t, "eks", "bad", "count: 3", "count: 2\n    max: 1")}, 2,
+			"Pulumi.bad.yaml: clusterbench:workers.max = 1: must be at least workers.count (2)"},
+		{"unpriced machine type", []string{"compare", "--stacks", stackDir(t, "eks", "big", "machineType: t3.large", "machineType: x2iedn.32xlarge")}, 1,
+			"unpriced"},
+		{"inventory needs a stack", []string{"inventory"}, 2, "--stack NAME is required"},
+		{"inventory of a stack not built", []string{"inventory", "--stacks", stacksDir, "--stack", "swarm-aws"}, 1, "not available yet"},
+		{"cost needs a document", []string{"cost"}, 2, "--preview FILE is required"},
+		{"cost of a non-document", []string{"cost", "--preview", filepath.Join(stacksDir, "Pulumi.eks.yaml")}, 2, "Pulumi.eks.yaml"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := cli(t, tc.args...)
+			assert.Equal(t, tc.code, code, stderr)
+			assert.Contains(t, stderr, tc.stderr)
+		})
+	}
+}
+
+func TestInventoryJSON(t *testing.T) {
+	code, out, stderr := cli(t, "inventory", "--stacks", stacksDir, "--stack", "eks", "--format", "json")
+	require.Equal(t, 0, code, stderr)
+	var inv struct {
+		Stack     string `json:"stack"`
+		Resources []struct {
+			Type      string         `json:"type"`
+			Name      string         `json:"name"`
+			Parent    string         `json:"parent"`
+			Component bool           `json:"component"`
+			Inputs    map[string]any `json:"inputs"`
+		} `json:"resources"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &inv))
+	assert.Equal(t, "eks", inv.Stack)
+	assert.Len(t, inv.Resources, 49, "47 resources and 2 components")
+	for _, r := range inv.Resources {
+		if r.Type == "aws:eks/cluster:Cluster" {
+			assert.Equal(t, "clusterbench:managed:EksCluster", r.Parent)
+			assert.Equal(t, "1.35", r.Inputs["version"])
+		}
+	}
+}
+
+// The real-format documents written by the Pulumi CLI (../shared/fixtures).
+func TestCostOfRealPulumiDocuments(t *testing.T) {
+	for _, doc := range []string{"pulumi-preview.json", "pulumi-export.json"} {
+		t.Run(doc, func(t *testing.T) {
+			path := filepath.Join("..", "..", "..", "shared", "fixtures", doc)
+			if _, err := os.Stat(path); err != nil {
+				t.Skipf("the shared fixtures are not beside this checkout: %v", err)
+			}
+			code, out, stderr := cli(t, "cost", "--preview", path, "--format", "json")
+			require.Equal(t, 0, code, stderr)
+			var c report.Comparison
+			require.NoError(t, json.Unmarshal([]byte(out), &c))
+			require.Len(t, c.Stacks, 1)
+			assert.Equal(t, 20, c.Stacks[0].Resources.Total+len(c.Stacks[0].Resources.Components)+1, "20 resources with the stack")
+			// Hand-computed in components/cost/documents_test.go.
+			assert.InDelta(t, 869.09, c.Stacks[0].MonthlyCostUSD, 0.01)
+		})
+	}
+}

@@ -1,0 +1,189 @@
+package comparison_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/clusterbench/clusterbench/components/catalog"
+	"github.com/clusterbench/clusterbench/components/comparison"
+	"github.com/clusterbench/clusterbench/components/cost"
+	"github.com/clusterbench/clusterbench/components/evaluate"
+	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/report"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var stacksDir = filepath.Join("..", "..", "stacks")
+
+// compareShipped evaluates and prices every shipped stack with the embedded catalog
+// and the small preset, as `clusterbench compare` does by default.
+func compareShipped(t *testing.T) (*report.Comparison, []evaluate.Evaluation) {
+	t.Helper()
+	files, err := stackfile.List(stacksDir)
+	require.NoError(t, err)
+	cat, err := catalog.Default()
+	require.NoError(t, err)
+	usage, err := catalog.Preset("small")
+	require.NoError(t, err)
+	evals := evaluate.Files(files)
+	c := comparison.Build(evals, func(inv *inventory.Inventory, s *spec.Spec) cost.Estimate {
+		return cost.Price(inv, cost.Options{Catalog: cat, Usage: usage, Regions: map[string]string{s.Cloud: s.Region},
+			Monitoring: s.Monitoring, Zones: s.Zones})
+	}, report.CatalogInfo{Version: cat.Version, Date: cat.Date, Regions: cat.Regions()}, usage.Name)
+	return c, evals
+}
+
+func byName(c *report.Comparison) map[string]report.Stack {
+	out := map[string]report.Stack{}
+	for _, st := range c.Stacks {
+		out[st.Stack] = st
+	}
+	return out
+}
+
+// price reads a catalog figure, failing the test when it is not the one the
+// arithmetic below was written with (a catalog update must update the arithmetic).
+func price(t *testing.T, cat *catalog.Catalog, key string, want float64) float64 {
+	t.Helper()
+	e, ok := cat.Price(key)
+	require.True(t, ok, key)
+	got, _ := e.USD.Float64()
+	require.Equal(t, want, got, "catalog %s changed: update the hand arithmetic", key)
+	return want
+}
+
+// Each shipped stack's monthly cost, computed by hand from the catalog and the small
+// usage preset (730 hours a month).
+func TestShippedStacksCostWhatTheCatalogSays(t *testing.T) {
+	c, _ := compareShipped(t)
+	cat, err := catalog.Default()
+	require.NoError(t, err)
+	stacks := byName(c)
+	const h = 730.0
+
+	// eks: 3 zones, 3 × t3.large workers with 50 GB gp3 roots, a NAT gateway and EIP per zone.
+	eksCP := price(t, cat, "aws/us-east-1/eks/control-plane-standard", 0.10)
+	t3large := price(t, cat, "aws/us-east-1/ec2/t3.large", 0.0832)
+	gp3 := price(t, cat, "aws/us-east-1/ebs/gp3", 0.08)
+	nat := price(t, cat, "aws/us-east-1/vpc/nat-gateway", 0.045)
+	natGB := price(t, cat, "aws/us-east-1/vpc/nat-gateway-data", 0.045)
+	ipv4 := price(t, cat, "aws/us-east-1/vpc/public-ipv4", 0.005)
+	interAZ := price(t, cat, "aws/us-east-1/vpc/inter-az-data", 0.01)
+	eks := h*eksCP + // control plane, version 1.35 in standard support: 73.00
+		3*h*t3large + // workers: 182.208
+		3*50*gp3 + // root volumes: 12.00
+		3*h*nat + 3*50*natGB + // NAT gateways, 50 GB each (small preset): 98.55 + 6.75
+		3*h*ipv4 + // the NAT gateways' EIPs: 10.95
+		1.00 + // the secrets KMS key
+		5*0.50 + 10*0.03 + // control-plane logs: 5 GB ingested, 10 GB stored
+		100*2*interAZ // inter-zone traffic, 100 GB charged each way: 2.00
+	assertCost(t, stacks["eks"], eks)
+
+	// gke: regional cluster, 3 × e2-standard-2 with 50 GB pd-balanced, private behind Cloud NAT.
+	gkeFee := price(t, cat, "gcp/global/gke/cluster-management", 0.10)
+	e2std2 := price(t, cat, "gcp/us-central1/gce/e2-standard-2", 0.0670114)
+	pdBalanced := price(t, cat, "gcp/us-central1/pd/pd-balanced", 0.10)
+	natVM := price(t, cat, "gcp/us-central1/cloudnat/gateway-vm", 0.0014)
+	natData := price(t, cat, "gcp/us-central1/cloudnat/data", 0.045)
+	interZone := price(t, cat, "gcp/us-central1/vpc/inter-zone-data", 0.01)
+	gke := h*gkeFee + // cluster fee, regional: no free-tier credit: 73.00
+		3*h*e2std2 + // workers: 146.755
+		3*50*pdBalanced + // boot disks: 15.00
+		3*h*natVM + 150*natData + // Cloud NAT: 3 VMs, 150 GB (small preset): 3.066 + 6.75
+		100*interZone // inter-zone traffic: 1.00
+	assertCost(t, stacks["gke"], gke)
+
+	for _, name := range []string{"kops-aws", "kops-gcp", "swarm-aws", "swarm-gcp"} {
+		assert.Equal(t, report.StatusNotAvailable, stacks[name].Status, name)
+		assert.Contains(t, stacks[name].Error, "is not available yet", name)
+	}
+}
+
+func assertCost(t *testing.T, st report.Stack, want float64) {
+	t.Helper()
+	require.Equal(t, report.StatusOK, st.Status, st.Error)
+	assert.Empty(t, st.Unpriced)
+	assert.InDelta(t, want, st.MonthlyCostUSD, 0.01, "%s: hand arithmetic %.4f", st.Stack, want)
+	sum := 0.0
+	for _, l := range st.CostBreakdown {
+		sum += l.MonthlyUSD
+	}
+	assert.InDelta(t, st.MonthlyCostUSD, sum, 0.01*float64(len(st.CostBreakdown)), "the total is the sum of its lines")
+}
+
+// Every machine and volume type the stacks in stacks/ use is in the catalog, for the
+// stacks whose components are not built yet too.
+func TestCatalogCoversEveryShippedStack(t *testing.T) {
+	files, err := stackfile.List(stacksDir)
+	require.NoError(t, err)
+	cat, err := catalog.Default()
+	require.NoError(t, err)
+	for _, f := range files {
+		ev := evaluate.File(f)
+		require.NotNil(t, ev.Spec, "%s: %v", f, ev.Err)
+		s := ev.Spec
+		var keys []string
+		if s.Cloud == spec.AWS {
+			keys = []string{"ec2/" + s.Workers.MachineType, "ec2/" + s.ControlPlane.MachineType, "ebs/gp3", "vpc/nat-gateway", "vpc/public-ipv4"}
+		} else {
+			keys = []string{"gce/" + s.Workers.MachineType, "gce/" + s.ControlPlane.MachineType, "pd/pd-balanced", "pd/pd-ssd", "cloudnat/gateway-vm"}
+		}
+		for _, k := range keys {
+			key := fmt.Sprintf("%s/%s/%s", s.Cloud, s.Region, k)
+			_, ok := cat.Price(key)
+			assert.True(t, ok, "%s: %s is not in the catalog", filepath.Base(f), key)
+		}
+	}
+}
+
+// The comparison of the shipped stacks, as JSON. Regenerate with
+// UPDATE_GOLDEN=1 go test ./...
+func TestGoldenComparisonJSON(t *testing.T) {
+	c, evals := compareShipped(t)
+	assert.Equal(t, 0, comparison.ExitCode(evals, c), "the shipped stacks compare cleanly")
+	var buf bytes.Buffer
+	require.NoError(t, report.Render(&buf, c, "json"))
+	golden := filepath.Join("testdata", "compare.golden.json")
+	if os.Getenv("UPDATE_GOLDEN") != "" {
+		require.NoError(t, os.WriteFile(golden, buf.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "no golden file: run UPDATE_GOLDEN=1 go test ./components/comparison/")
+	if !bytes.Equal(want, buf.Bytes()) {
+		got := golden + ".got"
+		require.NoError(t, os.WriteFile(got, buf.Bytes(), 0o644))
+		t.Fatalf("%s differs from the comparison (written to %s); if the change is intended: UPDATE_GOLDEN=1 go test ./...", golden, got)
+	}
+}
+
+func TestExitCodeIsTheWorstOutcome(t *testing.T) {
+	ok := report.Stack{Stack: "a", Status: report.StatusOK}
+	unpriced := report.Stack{Stack: "b", Status: report.StatusOK, Unpriced: []cost.Unpriced{{Resource: "x"}}}
+	cases := []struct {
+		name   string
+		evals  []evaluate.Outcome
+		stacks []report.Stack
+		want   int
+	}{
+		{"all ok", []evaluate.Outcome{evaluate.OK, evaluate.NotAvailable}, []report.Stack{ok}, 0},
+		{"an unpriced item", []evaluate.Outcome{evaluate.OK}, []report.Stack{unpriced}, 1},
+		{"a failed program", []evaluate.Outcome{evaluate.OK, evaluate.Failed}, []report.Stack{ok}, 1},
+		{"a bad stack file beats everything", []evaluate.Outcome{evaluate.Failed, evaluate.BadInput}, []report.Stack{unpriced}, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var evals []evaluate.Evaluation
+			for _, o := range tc.evals {
+				evals = append(evals, evaluate.Evaluation{Outcome: o})
+			}
+			assert.Equal(t, tc.want, comparison.ExitCode(evals, &report.Comparison{Stacks: tc.stacks}))
+		})
+	}
+}
+
