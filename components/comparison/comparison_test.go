@@ -186,4 +186,3 @@ func TestExitCodeIsTheWorstOutcome(t *testing.T) {
 		})
 	}
 }
-
