@@ -66,7 +66,7 @@ func eksCluster(p *pricer, r inventory.Resource) error {
 	}
 	s, ok := cat.EKSSupport(version)
 	if !ok {
-		return fmt.Errorf("Kubernetes version %s is not in the catalog's EKS support calendar: add it under kubernetesSupport in a --prices FILE (docs/prices.md)", version)
+		return fmt.Errorf("version %s is not in the catalog's EKS support calendar: add it under kubernetesSupport in a --prices FILE (docs/prices.md)", version)
 	}
 	policy := r.String("upgradePolicy.supportType")
 	item := "control-plane-standard"
@@ -81,7 +81,7 @@ func eksCluster(p *pricer, r inventory.Resource) error {
 		item = "control-plane-extended"
 		note += fmt.Sprintf("%s in extended support since %s (upgrade policy %s)", version, s.EndOfStandardSupport, orDefault(policy, "absent: EXTENDED"))
 	default:
-		return fmt.Errorf("Kubernetes version %s left EKS extended support on %s (catalog date %s): EKS upgrades such a control plane automatically; set a supported version",
+		return fmt.Errorf("version %s left EKS extended support on %s (catalog date %s): EKS upgrades such a control plane automatically; set a supported version",
 			version, s.EndOfExtendedSupport, cat.Date)
 	}
 	p.add(r, charge{key: key("aws", region, "eks", item), quantity: hours(1), note: note})
