@@ -66,7 +66,7 @@ func (p *pricing) price(inv *inventory.Inventory, s *spec.Spec, regions map[stri
 		Catalog: p.catalog, Usage: p.usage, Regions: regions, GKEFreeTier: p.flags.gkeFreeTier, Monitoring: "none",
 	}
 	if s != nil {
-		opts.Monitoring, opts.Zones = s.Monitoring, s.Zones
+		opts.Monitoring = s.Monitoring
 		opts.Regions = map[string]string{s.Cloud: s.Region}
 	}
 	return cost.Price(inv, opts)

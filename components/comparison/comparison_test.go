@@ -34,7 +34,7 @@ func compareShipped(t *testing.T) (*report.Comparison, []evaluate.Evaluation) {
 	evals := evaluate.Files(files)
 	c := comparison.Build(evals, func(inv *inventory.Inventory, s *spec.Spec) cost.Estimate {
 		return cost.Price(inv, cost.Options{Catalog: cat, Usage: usage, Regions: map[string]string{s.Cloud: s.Region},
-			Monitoring: s.Monitoring, Zones: s.Zones})
+			Monitoring: s.Monitoring})
 	}, report.CatalogInfo{Version: cat.Version, Date: cat.Date, Regions: cat.Regions()}, usage.Name)
 	return c, evals
 }

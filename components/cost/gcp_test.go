@@ -46,7 +46,8 @@ func TestGKEFreeTierCreditsOnlyOneZonalClusterAndOnlyWithTheOption(t *testing.T)
 }
 
 // e2-standard-2 nodes: n × 730 h × $0.0670114; 100 GB pd-balanced boot disk each
-// (n × 100 × $0.10); an external IPv4 each (n × 730 × $0.005) unless nodes are private.
+// (n × 100 × $0.10); an external IPv4 each (n × 730 × $0.005) unless nodes are private;
+// 100 GB of inter-zone traffic ($1.00) where the inventory names several zones.
 func TestNodePoolNodesAreCountPerZoneTimesZones(t *testing.T) {
 	private := obj{"privateClusterConfig": obj{"enablePrivateNodes": true}}
 	cases := []struct {
@@ -72,6 +73,9 @@ func TestNodePoolNodesAreCountPerZoneTimesZones(t *testing.T) {
 			want := 73.00 + n*730*0.0670114 + n*100*0.10
 			if tc.public {
 				want += n * 730 * 0.005
+			}
+			if nl, _ := tc.pool["nodeLocations"].([]any); len(nl)+len(tc.cluster.List("nodeLocations")) > 1 {
+				want += 100 * 0.01 // two zones named in the inventory: inter-zone traffic (small preset)
 			}
 			assert.InDelta(t, want, est.MonthlyUSD, 0.005)
 			assert.Equal(t, tc.public, monthlyByKey(est)["gcp/us-central1/vpc/external-ipv4"] > 0)

@@ -20,8 +20,6 @@ type Options struct {
 	GKEFreeTier bool
 	// Monitoring is "none", "prometheus" or "datadog" (a per-host line for every instance).
 	Monitoring string
-	// Zones is the number of zones the stack spans: inter-zone traffic is priced when > 1.
-	Zones int
 }
 
 // Monitoring values that change the estimate.

@@ -20,12 +20,9 @@ var interZoneServices = map[string]struct {
 
 // interZoneTraffic adds one line per cloud the stack runs in, when it spans several zones.
 func (p *pricer) interZoneTraffic() {
-	if p.opts.Zones <= 1 {
-		return
-	}
 	for _, cloud := range inventory.SortedKeys(p.opts.Regions) {
 		svc, ok := interZoneServices[cloud]
-		if !ok || !p.runsIn(cloud) {
+		if !ok || len(zonesOf(p.inv, cloud)) <= 1 {
 			continue
 		}
 		traffic := inventory.Resource{Name: "inter-zone traffic", Type: ""}
@@ -35,15 +32,6 @@ func (p *pricer) interZoneTraffic() {
 	}
 }
 
-// runsIn reports whether the inventory has a resource of that cloud.
-func (p *pricer) runsIn(cloud string) bool {
-	for _, r := range p.inv.Custom() {
-		if cloudOf(r.Type) == cloud {
-			return true
-		}
-	}
-	return false
-}
 
 // excluded says, in full sentences, what the estimate cannot see.
 func (p *pricer) excluded() []string {
@@ -54,8 +42,8 @@ func (p *pricer) excluded() []string {
 		"Prices are on-demand list prices: savings plans, reserved instances, committed-use and sustained-use discounts, credits other than the GKE free tier, support plans and taxes are not applied.",
 		"Provisioned IOPS and throughput above a volume type's baseline, DNS queries, container registries and API request charges are not priced.",
 	}
-	if p.opts.Zones <= 1 {
-		out = append(out, "Inter-zone traffic is not priced: the stack does not span several zones (or its zone count is unknown).")
+	if len(zonesOf(p.inv, "aws")) <= 1 && len(zonesOf(p.inv, "gcp")) <= 1 {
+		out = append(out, "Inter-zone traffic is not priced: the inventory places nothing of one cloud in more than one zone.")
 	}
 	switch p.opts.Monitoring {
 	case MonitoringPrometheus:
@@ -64,4 +52,29 @@ func (p *pricer) excluded() []string {
 		out = append(out, "Datadog is priced per host at its on-demand Infrastructure Pro rate; custom metrics, logs and APM are not priced.")
 	}
 	return out
+}
+
+// zonesOf is the set of zones the inventory places a cloud's resources in: what the
+// inventory says, so a preview document and the mock harness agree (subnets, node
+// locations, zonal groups and disks).
+func zonesOf(inv *inventory.Inventory, cloud string) map[string]bool {
+	zones := map[string]bool{}
+	for _, r := range inv.Custom() {
+		if cloudOf(r.Type) != cloud {
+			continue
+		}
+		for _, key := range []string{"availabilityZone", "zone"} {
+			if z := r.String(key); z != "" {
+				zones[z] = true
+			}
+		}
+		for _, key := range []string{"nodeLocations", "distributionPolicyZones", "availabilityZones"} {
+			for _, z := range r.List(key) {
+				if s, ok := z.(string); ok {
+					zones[s] = true
+				}
+			}
+		}
+	}
+	return zones
 }

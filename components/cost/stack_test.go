@@ -1,6 +1,7 @@
 package cost_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/cost"
@@ -37,13 +38,24 @@ func TestInterZoneTrafficIsPricedOnlyAcrossSeveralZones(t *testing.T) {
 		wantKey string
 		want    float64
 	}{
-		{"AWS over 3 zones", 3, res("aws:ec2/natGateway:NatGateway", "nat", nil), "aws/us-east-1/vpc/inter-az-data", 2.00},
-		{"GCP over 3 zones", 3, res("gcp:compute/address:Address", "ip", nil), "gcp/us-central1/vpc/inter-zone-data", 1.00},
-		{"one zone: no traffic line", 1, res("aws:ec2/natGateway:NatGateway", "nat", nil), "aws/us-east-1/vpc/inter-az-data", 0},
+		{"AWS over 3 zones", 3, res("aws:ec2/subnet:Subnet", "subnet", nil), "aws/us-east-1/vpc/inter-az-data", 2.00},
+		{"GCP over 3 zones", 3, res("gcp:compute/disk:Disk", "disk", obj{"size": 10.0, "type": "pd-standard"}), "gcp/us-central1/vpc/inter-zone-data", 1.00},
+		{"one zone: no traffic line", 1, res("aws:ec2/subnet:Subnet", "subnet", nil), "aws/us-east-1/vpc/inter-az-data", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			est := price(t, inv(tc.r), func(o *cost.Options) { o.Zones = tc.zones })
+			// The zones are what the inventory says: one copy of the resource per zone.
+			var rs []inventory.Resource
+			for i := 0; i < tc.zones; i++ {
+				r := tc.r
+				r.Name = fmt.Sprintf("%s-%d", r.Name, i)
+				r.Inputs = map[string]any{"availabilityZone": fmt.Sprintf("zone-%d", i), "zone": fmt.Sprintf("zone-%d", i)}
+				for k, v := range tc.r.Inputs {
+					r.Inputs[k] = v
+				}
+				rs = append(rs, r)
+			}
+			est := price(t, inv(rs...))
 			assert.Equal(t, tc.want, monthlyByKey(est)[tc.wantKey])
 			if tc.want > 0 {
 				assert.Contains(t, keys(est), tc.wantKey)
