@@ -32,7 +32,6 @@ func (p *pricer) interZoneTraffic() {
 	}
 }
 
-
 // excluded says, in full sentences, what the estimate cannot see.
 func (p *pricer) excluded() []string {
 	out := []string{
