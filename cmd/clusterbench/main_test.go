@@ -194,7 +194,7 @@ func TestInventoryJSON(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &inv))
 	assert.Equal(t, "eks", inv.Stack)
-	assert.Len(t, inv.Resources, 49, "47 resources and 2 components")
+	assert.Len(t, inv.Resources, 50, "48 resources and 2 components")
 	for _, r := range inv.Resources {
 		if r.Type == "aws:eks/cluster:Cluster" {
 			assert.Equal(t, "clusterbench:managed:EksCluster", r.Parent)

@@ -41,6 +41,9 @@ type EksArgs struct {
 	Network *network.AwsNetwork
 	// Partition is the AWS partition ("aws", "aws-cn", "aws-us-gov") for managed policy ARNs.
 	Partition string
+	// Caller is the ARN of the identity running Pulumi (the cluster's creator on the
+	// first `pulumi up`).
+	Caller string
 }
 
 // EksCluster is an EKS control plane with one managed node group and the core add-ons.
@@ -137,6 +140,21 @@ func (b *eksBuilder) controlPlane() error {
 	// (EKS would otherwise create it with logs kept forever).
 	logs, err := cloudwatch.NewLogGroup(ctx, name+"-control-plane", &cloudwatch.LogGroupArgs{
 		Name: pulumi.Sprintf("/aws/eks/%s/cluster", b.clusterName), RetentionInDays: pulumi.Int(eksLogRetentionDays),
+	}, b.parent, pulumi.DeleteBeforeReplace(true))
+	if err != nil {
+		return err
+	}
+	// EKS uses the secrets key as the cluster role (terraform-aws-eks grants the same four
+	// actions on the key alone).
+	keyAccess, err := iam.NewRolePolicy(ctx, name+"-cluster-secrets-key", &iam.RolePolicyArgs{
+		Role: role.ID(),
+		Policy: key.Arn.ApplyT(func(arn string) (string, error) {
+			return iampolicy.Document(iampolicy.Statement{
+				Effect:   "Allow",
+				Action:   []string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"},
+				Resource: arn,
+			})
+		}).(pulumi.StringOutput),
 	}, b.parent)
 	if err != nil {
 		return err
@@ -149,10 +167,13 @@ func (b *eksBuilder) controlPlane() error {
 	if len(b.args.Network.PrivateSubnets) == 0 {
 		subnets = b.args.Network.PublicSubnetIDs
 	}
-	clusterOpts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{attach, logs}),
+	clusterOpts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{attach, keyAccess, logs}),
 		// EKS upgrades a cluster itself when its version leaves standard support (policy
-		// STANDARD); the next `pulumi up` must not try to downgrade it.
-		pulumi.IgnoreChanges([]string{"version"}),
+		// STANDARD); the next `pulumi up` must not try to downgrade it. Who created the
+		// cluster is decided once, at creation.
+		pulumi.IgnoreChanges([]string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}),
+		// The name is fixed, so a replacement must delete first or collide.
+		pulumi.DeleteBeforeReplace(true),
 		// The pinned provider has no EKS deletion protection; Pulumi's protect refuses
 		// `pulumi destroy` until `pulumi state unprotect` (README).
 		pulumi.Protect(s.DeletionProtection)}
@@ -176,7 +197,7 @@ func (b *eksBuilder) controlPlane() error {
 		UpgradePolicy: eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String("STANDARD")},
 		AccessConfig: eks.ClusterAccessConfigArgs{
 			AuthenticationMode:                      pulumi.String("API"),
-			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(true),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(!b.creatorListed()),
 		},
 		// The core add-ons below are EKS managed add-ons, not the self-managed copies.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
@@ -271,7 +292,8 @@ func (b *eksBuilder) addon(addon string, serviceAccountRole pulumi.StringInput) 
 // the cluster's OIDC provider, may assume it.
 func (b *eksBuilder) ebsCsiRole() (*iam.Role, error) {
 	trust := pulumi.All(b.oidc.Arn, b.oidc.Url).ApplyT(func(v []any) (string, error) {
-		issuer := v[1].(string)
+		// The condition keys are the issuer without its scheme, however the URL is stored.
+		issuer := strings.TrimPrefix(v[1].(string), "https://")
 		return iampolicy.Document(iampolicy.Statement{
 			Effect:    "Allow",
 			Principal: map[string]any{"Federated": v[0].(string)},
@@ -316,7 +338,10 @@ func (b *eksBuilder) nodeGroup() error {
 	b.nodes, err = eks.NewNodeGroup(ctx, b.name+"-workers", &eks.NodeGroupArgs{
 		// No fixed name: Pulumi's auto-name lets a machine-type change replace the group
 		// create-before-delete without a name collision.
-		ClusterName:   b.cluster.Name,
+		ClusterName: b.cluster.Name,
+		// Nodes follow the control plane's version (after a refresh, the one EKS upgraded
+		// it to), one minor version at a time as EKS requires.
+		Version:       b.cluster.Version,
 		NodeRoleArn:   b.nodeRoleRes.Arn,
 		SubnetIds:     b.args.Network.NodeSubnetIDs,
 		AmiType:       pulumi.String(eksAmiType),
@@ -334,14 +359,44 @@ func (b *eksBuilder) nodeGroup() error {
 	return err
 }
 
-// accessEntries admit each adminPrincipal as cluster admin. The creator is admitted by
-// bootstrapClusterCreatorAdminPermissions; validation keeps it out of this list.
+// creatorListed: the identity creating the cluster is itself in adminPrincipals. It is
+// then admitted by its access entry and not by bootstrapClusterCreatorAdminPermissions:
+// never both (EKS refuses a second entry for one principal).
+func (b *eksBuilder) creatorListed() bool {
+	for _, p := range b.s.AdminPrincipals {
+		if principalKey(p) == principalKey(b.args.Caller) {
+			return true
+		}
+	}
+	return false
+}
+
+// principalKey reduces an IAM ARN, or the STS ARN of a role's session, to
+// "account:role/name" or "account:user/name" (paths dropped).
+func principalKey(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return arn
+	}
+	account, res := parts[4], parts[5]
+	if rest, ok := strings.CutPrefix(res, "assumed-role/"); ok {
+		role, _, _ := strings.Cut(rest, "/")
+		return account + ":role/" + role
+	}
+	kind, name, _ := strings.Cut(res, "/")
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	return account + ":" + kind + "/" + name
+}
+
+// accessEntries admit each adminPrincipal as cluster admin.
 func (b *eksBuilder) accessEntries() error {
 	for _, principal := range b.s.AdminPrincipals {
-		// Named after the principal, so reordering the list replaces nothing.
+		// Named after the principal (account and name), so reordering the list replaces
+		// nothing and the same role name in two accounts does not collide.
 		_, id, _ := strings.Cut(principal, ":iam::")
-		_, id, _ = strings.Cut(id, ":")
-		rname := fmt.Sprintf("%s-admin-%s", b.name, strings.ReplaceAll(id, "/", "-"))
+		rname := fmt.Sprintf("%s-admin-%s", b.name, strings.NewReplacer("/", "-", ":", "-").Replace(id))
 		entry, err := eks.NewAccessEntry(b.ctx, rname, &eks.AccessEntryArgs{
 			ClusterName: b.cluster.Name, PrincipalArn: pulumi.String(principal), Type: pulumi.String("STANDARD"),
 		}, b.parent)

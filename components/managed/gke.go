@@ -24,6 +24,9 @@ var nodeServiceAccountRoles = []string{
 	"roles/stackdriver.resourceMetadata.writer",
 }
 
+// cloudPlatformScope: access is limited by the node account's roles, not by scopes.
+const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform"
+
 // GkeArgs configure a GKE cluster.
 type GkeArgs struct {
 	Spec    *spec.Spec
@@ -55,15 +58,15 @@ func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulu
 	}
 	parent := pulumi.Parent(c)
 
-	sa, err := nodeServiceAccount(ctx, name, s, parent)
+	sa, roles, err := nodeServiceAccount(ctx, name, s, parent)
 	if err != nil {
 		return nil, err
 	}
-	cluster, err := gkeControlPlane(ctx, name, c.Location, s, net, parent)
+	cluster, err := gkeControlPlane(ctx, name, c.Location, s, net, sa, roles, parent)
 	if err != nil {
 		return nil, err
 	}
-	if err := gkeNodePool(ctx, name, c.Location, s, net, cluster, sa, parent); err != nil {
+	if err := gkeNodePool(ctx, name, c.Location, s, net, cluster, sa, roles, parent); err != nil {
 		return nil, err
 	}
 
@@ -81,29 +84,32 @@ func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulu
 }
 
 // nodeServiceAccount is a dedicated node identity holding only nodeServiceAccountRoles.
-func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, parent pulumi.ResourceOption) (*serviceaccount.Account, error) {
+func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, parent pulumi.ResourceOption) (*serviceaccount.Account, []pulumi.Resource, error) {
 	sa, err := serviceaccount.NewAccount(ctx, name+"-nodes", &serviceaccount.AccountArgs{
 		AccountId:   pulumi.String(gcpAccountID(ctx.Stack(), name, "nodes")),
 		DisplayName: pulumi.Sprintf("GKE nodes of %s/%s", ctx.Stack(), name),
 		Project:     pulumi.String(s.Project),
 	}, parent)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var members []pulumi.Resource
 	for _, role := range nodeServiceAccountRoles {
 		short := strings.TrimPrefix(role, "roles/")
-		if _, err := projects.NewIAMMember(ctx, name+"-nodes-"+short, &projects.IAMMemberArgs{
+		m, err := projects.NewIAMMember(ctx, name+"-nodes-"+short, &projects.IAMMemberArgs{
 			Project: pulumi.String(s.Project), Role: pulumi.String(role), Member: sa.Member,
-		}, parent); err != nil {
-			return nil, err
+		}, parent)
+		if err != nil {
+			return nil, nil, err
 		}
+		members = append(members, m)
 	}
-	return sa, nil
+	return sa, members, nil
 }
 
 // gkeControlPlane is the cluster itself, with its default node pool removed.
 func gkeControlPlane(ctx *pulumi.Context, name, location string, s *spec.Spec, net *network.GcpNetwork,
-	parent pulumi.ResourceOption) (*container.Cluster, error) {
+	sa *serviceaccount.Account, roles []pulumi.Resource, parent pulumi.ResourceOption) (*container.Cluster, error) {
 	authorized := container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray{}
 	for _, cidr := range s.AdminCidrs {
 		authorized = append(authorized, container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{
@@ -112,16 +118,24 @@ func gkeControlPlane(ctx *pulumi.Context, name, location string, s *spec.Spec, n
 	}
 	return container.NewCluster(ctx, name, &container.ClusterArgs{
 		Location: pulumi.String(location), Project: pulumi.String(s.Project),
-		NodeLocations: pulumi.ToStringArray(net.Zones),
+		NodeLocations: clusterNodeLocations(location, net.Zones),
 		// The default pool cannot be managed separately; the node pool below replaces it.
+		// While it exists it runs as the dedicated node account, never the Compute
+		// Engine default (Editor), which org policies often disable.
 		RemoveDefaultNodePool: pulumi.Bool(true), InitialNodeCount: pulumi.Int(1),
+		NodeConfig: container.ClusterNodeConfigArgs{
+			ServiceAccount: sa.Email,
+			OauthScopes:    pulumi.ToStringArray([]string{cloudPlatformScope}),
+			ShieldedInstanceConfig: container.ClusterNodeConfigShieldedInstanceConfigArgs{
+				EnableSecureBoot: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true),
+			},
+			WorkloadMetadataConfig: container.ClusterNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
+		},
 		Network: net.NetworkID, Subnetwork: net.SubnetworkID, NetworkingMode: pulumi.String("VPC_NATIVE"),
 		IpAllocationPolicy: container.ClusterIpAllocationPolicyArgs{
 			ClusterSecondaryRangeName: pulumi.String(network.PodsRangeName), ServicesSecondaryRangeName: pulumi.String(network.ServicesRangeName),
 		},
-		PrivateClusterConfig: container.ClusterPrivateClusterConfigArgs{
-			EnablePrivateNodes: pulumi.Bool(s.Network.PrivateNodes), EnablePrivateEndpoint: pulumi.Bool(!s.Endpoint.Public),
-		},
+		PrivateClusterConfig: privateClusterConfig(s),
 		// The API answers only adminCidrs (and the cluster's own ranges), never the
 		// whole of Google Cloud's public addresses.
 		MasterAuthorizedNetworksConfig: container.ClusterMasterAuthorizedNetworksConfigArgs{
@@ -141,12 +155,41 @@ func gkeControlPlane(ctx *pulumi.Context, name, location string, s *spec.Spec, n
 			ClientCertificateConfig: container.ClusterMasterAuthClientCertificateConfigArgs{IssueClientCertificate: pulumi.Bool(false)},
 		},
 		DeletionProtection: pulumi.Bool(s.DeletionProtection),
-	}, parent)
+	}, parent, pulumi.DependsOn(roles))
+}
+
+// clusterNodeLocations: a zonal cluster lists only its other zones (the provider refuses
+// its own zone there); a regional one lists every zone it uses.
+func clusterNodeLocations(location string, zones []string) pulumi.StringArrayInput {
+	var out []string
+	for _, z := range zones {
+		if z != location {
+			out = append(out, z)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return pulumi.ToStringArray(out)
+}
+
+// privateClusterConfig: private nodes need a /28 for the control plane's peering
+// (provider v7: "master_ipv4_cidr_block must be set if enable_private_nodes is true");
+// with public nodes the block is left out, as the provider recommends.
+func privateClusterConfig(s *spec.Spec) container.ClusterPrivateClusterConfigPtrInput {
+	if !s.Network.PrivateNodes {
+		return nil
+	}
+	return container.ClusterPrivateClusterConfigArgs{
+		EnablePrivateNodes:    pulumi.Bool(true),
+		EnablePrivateEndpoint: pulumi.Bool(!s.Endpoint.Public),
+		MasterIpv4CidrBlock:   pulumi.String(s.NetworkLayout().Master.String()),
+	}
 }
 
 // gkeNodePool is the workers: autoscaled between workers.min and workers.max in total.
 func gkeNodePool(ctx *pulumi.Context, name, location string, s *spec.Spec, net *network.GcpNetwork,
-	cluster *container.Cluster, sa *serviceaccount.Account, parent pulumi.ResourceOption) error {
+	cluster *container.Cluster, sa *serviceaccount.Account, roles []pulumi.Resource, parent pulumi.ResourceOption) error {
 	_, err := container.NewNodePool(ctx, name+"-workers", &container.NodePoolArgs{
 		// No fixed name: a machine-type change replaces the pool create-before-delete.
 		Cluster: cluster.ID(), Location: pulumi.String(location), Project: pulumi.String(s.Project),
@@ -164,8 +207,7 @@ func gkeNodePool(ctx *pulumi.Context, name, location string, s *spec.Spec, net *
 			DiskSizeGb:  pulumi.Int(s.Workers.DiskGb), DiskType: pulumi.String("pd-balanced"),
 			ImageType:      pulumi.String("COS_CONTAINERD"),
 			ServiceAccount: sa.Email,
-			// Access is limited by the service account's roles, not by scopes.
-			OauthScopes: pulumi.ToStringArray([]string{"https://www.googleapis.com/auth/cloud-platform"}),
+			OauthScopes:    pulumi.ToStringArray([]string{cloudPlatformScope}),
 			ShieldedInstanceConfig: container.NodePoolNodeConfigShieldedInstanceConfigArgs{
 				EnableSecureBoot: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true),
 			},
@@ -173,7 +215,7 @@ func gkeNodePool(ctx *pulumi.Context, name, location string, s *spec.Spec, net *
 			WorkloadMetadataConfig: container.NodePoolNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
 			Metadata:               pulumi.StringMap{"disable-legacy-endpoints": pulumi.String("true")},
 		},
-	}, parent,
+	}, parent, pulumi.DependsOn(roles),
 		// The autoscaler owns the size after creation; changing the initial count must not
 		// recreate the pool.
 		pulumi.IgnoreChanges([]string{"initialNodeCount"}))

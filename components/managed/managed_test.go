@@ -76,6 +76,7 @@ func TestEksStackCounts(t *testing.T) {
 		"aws:eks/addon:Addon": 4, eksCluster: 1, nodeGroup: 1,
 		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1, "aws:iam/role:Role": 3,
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5, "aws:kms/key:Key": 1,
+		"aws:iam/rolePolicy:RolePolicy": 1,
 	}, inventory.CountByType(inv.Custom()))
 	assert.Equal(t, map[string]int{managed.EksClusterType: 1, network.AwsNetworkType: 1}, inventory.CountByType(inv.Components()))
 	for _, r := range inv.Custom() {
@@ -126,8 +127,7 @@ func TestEksRefusals(t *testing.T) {
 		want      string
 	}{
 		{"one zone", []string{"clusterbench:zones", "1"}, "clusterbench:zones = 1: EKS needs at least 2 zones"},
-		// The harness's caller identity is arn:aws:iam::123456789012:user/clusterbench.
-		{"the creator as admin principal", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:user/clusterbench"]`}, "is the identity running pulumi"},
+		{"a principal listed twice", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]`}, "is listed twice"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -135,6 +135,27 @@ func TestEksRefusals(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Empty(t, res.Inventory.Resources, "nothing is registered")
+		})
+	}
+}
+
+// Never both for one principal: a creator that is also listed is admitted by its access
+// entry, not by bootstrapClusterCreatorAdminPermissions. (The harness's caller identity
+// is arn:aws:iam::123456789012:user/clusterbench.)
+func TestEksCreatorIsAdmittedOnce(t *testing.T) {
+	cases := []struct {
+		name      string
+		principal string
+		bootstrap bool
+	}{
+		{"creator not listed", "arn:aws:iam::123456789012:role/platform", true},
+		{"creator listed", "arn:aws:iam::123456789012:user/clusterbench", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := run(t, stack(t, "eks", "clusterbench:adminPrincipals", `["`+tc.principal+`"]`)).Inventory
+			assert.Equal(t, tc.bootstrap, one(t, inv, eksCluster).Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
+			assert.Equal(t, tc.principal, one(t, inv, accessEntry).String("principalArn"))
 		})
 	}
 }
@@ -152,8 +173,12 @@ func TestEksProperties(t *testing.T) {
 	assert.Equal(t, "API", c.String("accessConfig.authenticationMode"))
 	assert.Equal(t, true, c.Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
 	assert.Equal(t, "eks-cluster", c.String("name"))
-	assert.Equal(t, []string{"version"}, c.IgnoreChanges, "automatic upgrades are not downgraded")
+	assert.Equal(t, []string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}, c.IgnoreChanges,
+		"automatic upgrades are not downgraded; the creator is decided at creation")
 	assert.True(t, c.Protect, "deletionProtection defaults to true")
+	key := one(t, inv, "aws:iam/rolePolicy:RolePolicy")
+	assert.Contains(t, key.String("policy"), "kms:DescribeKey", "the cluster role may use the secrets key")
+	assert.Contains(t, key.String("policy"), "cluster-secrets", "and only that key")
 
 	assert.Equal(t, true, one(t, inv, "aws:kms/key:Key").Bool("enableKeyRotation"))
 	logs := one(t, inv, "aws:cloudwatch/logGroup:LogGroup")
@@ -173,6 +198,7 @@ func TestEksProperties(t *testing.T) {
 	assert.Equal(t, []any{"t3.large"}, ng.List("instanceTypes"))
 	assert.Equal(t, []string{"scalingConfig.desiredSize"}, ng.IgnoreChanges, "the autoscaler owns the desired size")
 	assert.Nil(t, ng.Inputs["nodeGroupName"], "auto-named: replacement cannot collide")
+	assert.Equal(t, "1.35", ng.String("version"), "nodes follow the control plane")
 	assert.Len(t, ng.List("subnetIds"), 3)
 
 	addons := map[string]inventory.Resource{}
@@ -193,7 +219,9 @@ func TestEksProperties(t *testing.T) {
 	}, policies)
 	for _, r := range inv.OfType("aws:iam/role:Role") {
 		if strings.HasSuffix(r.Name, "-ebs-csi") {
-			assert.Contains(t, r.String("assumeRolePolicy"), "system:serviceaccount:kube-system:ebs-csi-controller-sa")
+			trust := r.String("assumeRolePolicy")
+			assert.Contains(t, trust, "system:serviceaccount:kube-system:ebs-csi-controller-sa")
+			assert.Contains(t, trust, `"oidc.eks.us-east-1.amazonaws.com/id/CLUSTER:sub"`, "condition keys carry no scheme")
 		}
 	}
 	assertKubeconfig(t, res, "aws", "eks", "get-token")
@@ -221,6 +249,8 @@ func TestGkeProperties(t *testing.T) {
 	assert.Equal(t, false, c.Inputs["enableLegacyAbac"])
 	assert.Equal(t, false, c.Inputs["masterAuth"].(map[string]any)["clientCertificateConfig"].(map[string]any)["issueClientCertificate"])
 	assert.Equal(t, true, c.Bool("privateClusterConfig.enablePrivateNodes"))
+	assert.Equal(t, "10.0.80.0/28", c.String("privateClusterConfig.masterIpv4CidrBlock"), "private nodes need a control-plane /28")
+	assert.Equal(t, "GKE_METADATA", c.String("nodeConfig.workloadMetadataConfig.mode"), "even the temporary default pool")
 	assert.Equal(t, true, c.Bool("deletionProtection"))
 	blocks := c.List("masterAuthorizedNetworksConfig.cidrBlocks")
 	require.Len(t, blocks, 1)
@@ -248,11 +278,14 @@ func TestGkeProperties(t *testing.T) {
 
 func TestGkeVariants(t *testing.T) {
 	zonal := run(t, stack(t, "gke", "clusterbench:controlPlane", `{"availability": "zonal"}`)).Inventory
-	assert.Equal(t, "us-central1-a", one(t, zonal, gkeCluster).String("location"), "zonal control plane in the first zone")
+	zc := one(t, zonal, gkeCluster)
+	assert.Equal(t, "us-central1-a", zc.String("location"), "zonal control plane in the first zone")
+	assert.Equal(t, []any{"us-central1-b", "us-central1-c"}, zc.List("nodeLocations"), "a zonal cluster omits its own zone")
+	assert.Len(t, one(t, zonal, gkeNodePool).List("nodeLocations"), 3, "the pool still spans every zone")
 
 	public := run(t, stack(t, "gke", "clusterbench:network", `{"privateNodes": false}`)).Inventory
 	assert.Empty(t, public.OfType("gcp:compute/routerNat:RouterNat"))
-	assert.Equal(t, false, one(t, public, gkeCluster).Bool("privateClusterConfig.enablePrivateNodes"))
+	assert.Nil(t, one(t, public, gkeCluster).Inputs["privateClusterConfig"], "no private cluster block for public nodes")
 
 	two := run(t, stack(t, "gke", "clusterbench:zones", "2", "clusterbench:workers", `{"count": 4}`)).Inventory
 	p := one(t, two, gkeNodePool)

@@ -123,7 +123,8 @@ func buildBaselineFirewall(ctx *pulumi.Context, name string, s *spec.Spec, netwo
 	layout spec.Layout, parent pulumi.ResourceOption) error {
 	if _, err := compute.NewFirewall(ctx, name+"-internal", &compute.FirewallArgs{
 		Network: network.ID(), Direction: pulumi.String("INGRESS"),
-		SourceRanges: pulumi.ToStringArray([]string{layout.Nodes.String(), layout.Pods.String(), layout.Services.String()}),
+		// Nodes and pods send packets; service ClusterIPs never are a source.
+		SourceRanges: pulumi.ToStringArray([]string{layout.Nodes.String(), layout.Pods.String()}),
 		Allows: compute.FirewallAllowArray{
 			compute.FirewallAllowArgs{Protocol: pulumi.String("tcp")},
 			compute.FirewallAllowArgs{Protocol: pulumi.String("udp")},

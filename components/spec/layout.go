@@ -9,14 +9,18 @@ import (
 // AWS (subnets are zonal): private subnet i is quarter i of the network (a /18 of a /16),
 // public subnet i is sixteenth 12+i (a /20 of a /16), so private ranges stay large for
 // the VPC CNI, which gives every pod a VPC address. GCP (one regional subnetwork): nodes
-// take the first quarter, services the fifth sixteenth, pods the second half; GKE gives
-// each node a /24 of the pods range (110 pods per node).
+// take the first quarter, services the fifth sixteenth, pods the second half and a
+// private GKE control plane a /28 of the sixth sixteenth; GKE gives each node a /24 of
+// the pods range (110 pods per node).
 type Layout struct {
 	Private  []netip.Prefix // AWS, per zone (empty unless privateNodes)
 	Public   []netip.Prefix // AWS, per zone
 	Nodes    netip.Prefix   // GCP primary range
 	Pods     netip.Prefix   // GCP secondary range
 	Services netip.Prefix   // GCP secondary range
+	// Master is the /28 a private GKE control plane peers into: the first /28 of the
+	// sixth sixteenth, which no other range uses.
+	Master netip.Prefix
 }
 
 // NetworkLayout carves the spec's network.cidr. Call it only on a validated spec.
@@ -27,6 +31,8 @@ func (s *Spec) NetworkLayout() Layout {
 		l.Nodes = subnet(base, 2, 0)
 		l.Services = subnet(base, 4, 4)
 		l.Pods = subnet(base, 1, 1)
+		sixth := subnet(base, 4, 5)
+		l.Master = subnet(sixth, 28-sixth.Bits(), 0)
 		return l
 	}
 	for i := 0; i < s.Zones; i++ {

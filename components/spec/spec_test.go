@@ -132,6 +132,8 @@ func TestEachRuleRefusesItsBadValue(t *testing.T) {
 		{"booleans are booleans", with(aws, "clusterbench:network", `{"privateNodes": "yes"}`), "clusterbench:network.privateNodes = yes: must be true or false"},
 		{"admin principals are ARNs", with(eks, "clusterbench:adminPrincipals", `["alice"]`), "clusterbench:adminPrincipals = alice: must be an IAM role or user ARN"},
 		{"kubernetes version format", with(eks, "clusterbench:kubernetesVersion", "1.35.2"), "clusterbench:kubernetesVersion = 1.35.2: must be a minor version such as 1.35"},
+		{"GKE private endpoint needs private nodes", with(gcp, "clusterbench:endpoint", `{"public": false}`, "clusterbench:network", `{"privateNodes": false}`),
+			"clusterbench:endpoint.public = false: a private-only GKE endpoint needs network.privateNodes: true"},
 		{"monitoring is an enum", with(aws, "clusterbench:monitoring", "nagios"), "clusterbench:monitoring = nagios: must be one of none, prometheus, datadog"},
 	}
 	for _, tc := range cases {
@@ -182,6 +184,15 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"clusterbench:zones", "clusterbench:controlPlane.count", "clusterbench:adminCidrs", "clusterbench:network.natGateways"}, keys)
 	assert.Len(t, strings.Split(err.Error(), "\n"), 4, "one line per problem")
+
+	// Worker rules do not hide each other either.
+	_, _, err = parse(with(base(spec.GCP, spec.Managed), "clusterbench:workers", `{"count": 4, "min": 5, "max": 2}`))
+	require.ErrorAs(t, err, &serr)
+	keys = nil
+	for _, p := range serr.Problems {
+		keys = append(keys, p.Key)
+	}
+	assert.ElementsMatch(t, []string{"clusterbench:workers.count", "clusterbench:workers.min", "clusterbench:workers.max"}, keys)
 }
 
 func TestWarnings(t *testing.T) {
@@ -216,5 +227,6 @@ func TestLayoutCarvesDisjointRanges(t *testing.T) {
 	g, _, err := parse(base(spec.GCP, spec.Managed))
 	require.NoError(t, err)
 	gl := g.NetworkLayout()
-	assert.Equal(t, []string{"10.0.0.0/18", "10.0.128.0/17", "10.0.64.0/20"}, []string{gl.Nodes.String(), gl.Pods.String(), gl.Services.String()})
+	assert.Equal(t, []string{"10.0.0.0/18", "10.0.128.0/17", "10.0.64.0/20", "10.0.80.0/28"},
+		[]string{gl.Nodes.String(), gl.Pods.String(), gl.Services.String(), gl.Master.String()})
 }

@@ -129,15 +129,16 @@ func validateMachineType(cloud, key, t string, ps *problems) {
 
 func validateWorkers(s *Spec, ps *problems) {
 	w := s.Workers
-	switch {
-	case w.Count < 1:
+	if w.Count < 1 {
 		ps.add("workers.count", strconv.Itoa(w.Count), "must be at least 1")
-	case w.Min < 0 || w.Min > w.Count:
-		ps.add("workers.min", strconv.Itoa(w.Min), "must be between 0 and workers.count (%d)", w.Count)
-	case w.Max < w.Count:
-		ps.add("workers.max", strconv.Itoa(w.Max), "must be at least workers.count (%d)", w.Count)
-	case s.IsGKE() && s.Zones >= 1 && w.Count%s.Zones != 0:
+	} else if s.IsGKE() && s.Zones >= 1 && w.Count%s.Zones != 0 {
 		ps.add("workers.count", strconv.Itoa(w.Count), "must be a multiple of zones (%d): GKE node pools count nodes per zone", s.Zones)
+	}
+	if w.Min < 0 || w.Min > w.Count {
+		ps.add("workers.min", strconv.Itoa(w.Min), "must be between 0 and workers.count (%d)", w.Count)
+	}
+	if w.Max < w.Count {
+		ps.add("workers.max", strconv.Itoa(w.Max), "must be at least workers.count (%d)", w.Count)
 	}
 	if w.DiskGb < 20 || w.DiskGb > 16384 {
 		ps.add("workers.diskGb", strconv.Itoa(w.DiskGb), "must be between 20 and 16384 GB")
@@ -174,10 +175,18 @@ func validateNetwork(s *Spec, ps *problems) {
 }
 
 func validateAccess(s *Spec, set func(string) bool, ps *problems) {
+	seen := map[string]bool{}
 	for _, a := range s.AdminPrincipals {
-		if !iamPrincipal.MatchString(a) {
+		switch {
+		case !iamPrincipal.MatchString(a):
 			ps.add("adminPrincipals", a, "must be an IAM role or user ARN (arn:aws:iam::123456789012:role/name)")
+		case seen[a]:
+			ps.add("adminPrincipals", a, "is listed twice; EKS admits a principal through one access entry")
 		}
+		seen[a] = true
+	}
+	if s.IsGKE() && !s.Endpoint.Public && !s.Network.PrivateNodes {
+		ps.add("endpoint.public", "false", "a private-only GKE endpoint needs network.privateNodes: true (GKE's private endpoint exists only on private clusters)")
 	}
 	if len(s.AdminPrincipals) > 0 && !s.IsEKS() {
 		ps.warn("adminPrincipals", strings.Join(s.AdminPrincipals, ","), "ignored: access entries exist on EKS only")
