@@ -37,7 +37,7 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 	est := p.price(doc.Inventory, nil, doc.Regions)
 	custom := doc.Inventory.Custom()
 	st := report.Stack{
-		Stack: doc.Inventory.Stack, Status: report.StatusOK, Warnings: []string{},
+		Stack: doc.Inventory.Stack, Status: report.StatusOK,
 		Resources: report.Resources{Total: len(custom), ByType: inventory.CountByType(custom),
 			Components: inventory.CountByType(doc.Inventory.Components())},
 		MonthlyCostUSD: est.MonthlyUSD, CostBreakdown: est.Lines, Unpriced: est.Unpriced, Excluded: est.Excluded,

@@ -24,11 +24,8 @@ func Build(evals []evaluate.Evaluation, price Pricer, catalog report.CatalogInfo
 }
 
 func stackColumn(ev evaluate.Evaluation, price Pricer) report.Stack {
-	st := report.Stack{
-		Stack: ev.Stack, Status: report.StatusOK,
-		Resources:     report.Resources{ByType: map[string]int{}, Components: map[string]int{}},
-		CostBreakdown: []cost.Line{}, Unpriced: []cost.Unpriced{}, Excluded: []string{}, Warnings: []string{},
-	}
+	// Empty lists stay nil here: the JSON renderer writes them as [] in one place.
+	st := report.Stack{Stack: ev.Stack, Status: report.StatusOK}
 	if s := ev.Spec; s != nil {
 		st.Cloud, st.Orchestrator, st.Region, st.Zones = s.Cloud, s.Orchestrator, s.Region, s.Zones
 	}
@@ -50,17 +47,10 @@ func stackColumn(ev evaluate.Evaluation, price Pricer) report.Stack {
 		Components: inventory.CountByType(ev.Inventory.Components()),
 	}
 	est := price(ev.Inventory, ev.Spec)
-	st.MonthlyCostUSD, st.CostBreakdown, st.Unpriced, st.Excluded = est.MonthlyUSD, nonNil(est.Lines), nonNil(est.Unpriced), nonNil(est.Excluded)
+	st.MonthlyCostUSD, st.CostBreakdown, st.Unpriced, st.Excluded = est.MonthlyUSD, est.Lines, est.Unpriced, est.Excluded
 	ft := faulttolerance.Assess(ev.Inventory, ev.Spec)
 	st.FaultTolerance = &ft
 	return st
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 // ExitCode is the worst outcome: 2 for a bad stack file, 1 for a failed program or an
