@@ -77,6 +77,9 @@ func Parse(stack string, data []byte) (spec.Input, error) {
 		if !strings.Contains(key, ":") {
 			key = "clusterbench:" + key // as the CLI does: a bare key is the project's
 		}
+		if _, dup := in.Config[key]; dup {
+			return in, fmt.Errorf("config: %s: set twice", key)
+		}
 		text, secret, err := configValue(val)
 		if err != nil {
 			return in, fmt.Errorf("config: %s: %w", key, err)
