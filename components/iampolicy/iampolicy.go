@@ -27,3 +27,14 @@ func AssumeRole(service string) string {
 	})
 	return doc
 }
+
+// AssumeRoleFromAccount is AssumeRole for a service acting for one account only: the
+// aws:SourceAccount condition guards against the confused-deputy problem (AWS IAM
+// guide, "The confused deputy problem").
+func AssumeRoleFromAccount(service, account string) string {
+	doc, _ := Document(Statement{
+		Effect: "Allow", Principal: map[string]any{"Service": service}, Action: "sts:AssumeRole",
+		Condition: map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account}},
+	})
+	return doc
+}

@@ -228,8 +228,12 @@ func buildFlowLogs(ctx *pulumi.Context, name string, vpc *ec2.Vpc, parent pulumi
 	if err != nil {
 		return err
 	}
+	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
+	if err != nil {
+		return err
+	}
 	role, err := iam.NewRole(ctx, name+"-flow-logs", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("vpc-flow-logs.amazonaws.com")),
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRoleFromAccount("vpc-flow-logs.amazonaws.com", caller.AccountId)),
 	}, parent)
 	if err != nil {
 		return err

@@ -201,6 +201,8 @@ func TestFlowLogsAreOptional(t *testing.T) {
 	assert.Equal(t, 1, got["aws:ec2/flowLog:FlowLog"])
 	assert.Equal(t, 1, got["aws:cloudwatch/logGroup:LogGroup"])
 	assert.Equal(t, 30.0, res.Inventory.OfType("aws:cloudwatch/logGroup:LogGroup")[0].Inputs["retentionInDays"])
+	trust := res.Inventory.OfType("aws:iam/role:Role")[0].String("assumeRolePolicy")
+	assert.Contains(t, trust, `"aws:SourceAccount":"123456789012"`, "only this account's flow logs may use the role")
 }
 
 // Two networks in one program never collide.
