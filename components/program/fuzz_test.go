@@ -3,7 +3,9 @@ package program_test
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/clusterbench/clusterbench/components/harness"
 	"github.com/clusterbench/clusterbench/components/program"
@@ -24,6 +26,7 @@ func FuzzSpec(f *testing.F) {
 	f.Add([]byte("config:\n  clusterbench:cloud: aws\n  clusterbench:zones: 0\n"))
 	f.Add([]byte("config:\n  clusterbench:workers: {count: -1, max: 1e300}\n"))
 	f.Add([]byte("config: [1, 2]\n"))
+	harness.Timeout = 10 * time.Second // a program under mocks takes milliseconds
 	f.Fuzz(func(t *testing.T, data []byte) {
 		in, err := stackfile.Parse("fuzz", data)
 		if err != nil {
@@ -31,6 +34,9 @@ func FuzzSpec(f *testing.F) {
 		}
 		_, _, specErr := spec.Parse(in, program.SpecOptions())
 		res, runErr := harness.Run(in, program.Run)
+		if runErr != nil && strings.Contains(runErr.Error(), "did not finish") {
+			t.Fatalf("the program hangs: %v", runErr)
+		}
 		if specErr == nil {
 			return
 		}
