@@ -42,9 +42,9 @@ func Parse(in Input, opts Options) (*Spec, []Problem, error) {
 	values := flatten(in, ps)
 	s := &Spec{Stack: in.Stack}
 	read(s, values, in.Config, ps)
-	if len(ps.errs) == 0 {
-		validate(s, values, opts, ps)
-	}
+	// A value that did not read stays at its default, so the rules below still run and
+	// every problem is reported at once.
+	validate(s, values, opts, ps)
 	if len(ps.errs) > 0 {
 		return nil, ps.warnings, &Error{Source: "stack " + in.Stack, Problems: ps.errs}
 	}
@@ -54,8 +54,7 @@ func Parse(in Input, opts Options) (*Spec, []Problem, error) {
 // value is one config value: decoded JSON (from an object field or a list) or the raw
 // text of a scalar key.
 type value struct {
-	v   any
-	set bool
+	v any
 }
 
 // flatten turns the clusterbench: keys into dotted keys, reporting unknown and
@@ -79,7 +78,7 @@ func flatten(in Input, ps *problems) map[string]value {
 			ps.add(key, "", "set twice (as an object field and as a dotted key); keep one")
 			return
 		}
-		out[key] = value{v: v, set: true}
+		out[key] = value{v: v}
 	}
 	for _, full := range sortedKeys(in.Config) {
 		ns, key, ok := strings.Cut(full, ":")

@@ -185,6 +185,11 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	assert.ElementsMatch(t, []string{"clusterbench:zones", "clusterbench:controlPlane.count", "clusterbench:adminCidrs", "clusterbench:network.natGateways"}, keys)
 	assert.Len(t, strings.Split(err.Error(), "\n"), 4, "one line per problem")
 
+	// A key that does not read does not hide the rules of the others.
+	_, _, err = parse(with(base(spec.AWS, spec.Swarm), "clusterbench:zonez", "3", "clusterbench:controlPlane", `{"count": 2}`))
+	require.ErrorAs(t, err, &serr)
+	assert.Len(t, serr.Problems, 2, "%v", err)
+
 	// Worker rules do not hide each other either.
 	_, _, err = parse(with(base(spec.GCP, spec.Managed), "clusterbench:workers", `{"count": 4, "min": 5, "max": 2}`))
 	require.ErrorAs(t, err, &serr)
