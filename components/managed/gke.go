@@ -3,7 +3,9 @@ package managed
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/clusterbench/clusterbench/components/network"
@@ -22,6 +24,42 @@ var nodeServiceAccountRoles = []string{
 	"roles/monitoring.metricWriter",
 	"roles/monitoring.viewer",
 	"roles/stackdriver.resourceMetadata.writer",
+}
+
+// GkeReleaseChannel is the channel every cluster follows.
+const GkeReleaseChannel = "REGULAR"
+
+// CheckGkeVersion refuses a kubernetesVersion GKE does not offer in the region, or that
+// is newer than the release channel's latest (GKE refuses such a minimum at creation).
+// valid and channelLatest are the getEngineVersions answer.
+func CheckGkeVersion(s *spec.Spec, valid []string, channelLatest map[string]string) error {
+	refuse := func(format string, args ...any) error {
+		return &spec.Error{Source: "stack " + s.Stack, Problems: []spec.Problem{{
+			Key: "clusterbench:kubernetesVersion", Value: s.KubernetesVersion, Message: fmt.Sprintf(format, args...),
+		}}}
+	}
+	offered := false
+	for _, v := range valid {
+		offered = offered || strings.HasPrefix(v, s.KubernetesVersion+".")
+	}
+	if !offered {
+		return refuse("GKE offers no %s.x control plane in %s (offered: %s)", s.KubernetesVersion, s.Region, strings.Join(valid, ", "))
+	}
+	latest := channelLatest[GkeReleaseChannel]
+	if latest != "" && minorOf(s.KubernetesVersion) > minorOf(latest) {
+		return refuse("the %s channel's newest version in %s is %s; a cluster on it cannot start at %s yet", GkeReleaseChannel, s.Region, latest, s.KubernetesVersion)
+	}
+	return nil
+}
+
+// minorOf reads the minor of "1.35" or "1.35.1-gke.1396000" (0 when unreadable).
+func minorOf(version string) int {
+	parts := strings.SplitN(version, ".", 3)
+	if len(parts) < 2 {
+		return 0
+	}
+	n, _ := strconv.Atoi(parts[1])
+	return n
 }
 
 // cloudPlatformScope: access is limited by the node account's roles, not by scopes.
@@ -143,7 +181,7 @@ func gkeControlPlane(ctx *pulumi.Context, name, location string, s *spec.Spec, n
 		},
 		// A minimum: the REGULAR channel upgrades the control plane past it without drift.
 		MinMasterVersion: pulumi.String(s.KubernetesVersion),
-		ReleaseChannel:   container.ClusterReleaseChannelArgs{Channel: pulumi.String("REGULAR")},
+		ReleaseChannel:   container.ClusterReleaseChannelArgs{Channel: pulumi.String(GkeReleaseChannel)},
 		WorkloadIdentityConfig: container.ClusterWorkloadIdentityConfigArgs{
 			WorkloadPool: pulumi.String(s.Project + ".svc.id.goog"),
 		},

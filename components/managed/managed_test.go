@@ -349,3 +349,26 @@ func assertKubeconfig(t *testing.T, res *harness.Result, wantInCommand ...string
 	}
 	assert.Contains(t, v.(string), "certificate-authority-data")
 }
+
+func TestGkeVersionMustBeOfferedByTheChannel(t *testing.T) {
+	valid := []string{"1.35.1-gke.1396000", "1.34.4-gke.1193000"}
+	cases := []struct {
+		name, version, regularLatest, want string
+	}{
+		{"offered and in the channel", "1.35", "1.35.1-gke.1396000", ""},
+		{"older minor still offered", "1.34", "1.35.1-gke.1396000", ""},
+		{"not offered in the region", "1.33", "1.35.1-gke.1396000", "GKE offers no 1.33.x control plane in us-central1"},
+		{"newer than the channel", "1.35", "1.34.4-gke.1193000", "the REGULAR channel's newest version in us-central1 is 1.34.4-gke.1193000"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &spec.Spec{Stack: "gke", Region: "us-central1", KubernetesVersion: tc.version}
+			err := managed.CheckGkeVersion(s, valid, map[string]string{"REGULAR": tc.regularLatest})
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorContains(t, err, "clusterbench:kubernetesVersion = "+tc.version+": "+tc.want)
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -43,6 +44,17 @@ func buildEKS(ctx *pulumi.Context, s *spec.Spec) error {
 
 // buildGKE: the VPC network, then the GKE cluster in it.
 func buildGKE(ctx *pulumi.Context, s *spec.Spec) error {
+	// Checked before anything is registered: GKE refuses a minimum version its release
+	// channel does not offer yet, after the network would already exist.
+	versions, err := container.GetEngineVersions(ctx, &container.GetEngineVersionsArgs{
+		Location: pulumi.StringRef(s.Region), Project: pulumi.StringRef(s.Project),
+	})
+	if err != nil {
+		return err
+	}
+	if err := managed.CheckGkeVersion(s, versions.ValidMasterVersions, versions.ReleaseChannelLatestVersion); err != nil {
+		return err
+	}
 	net, err := network.NewGcpNetwork(ctx, "network", &network.Args{Spec: s})
 	if err != nil {
 		return err
