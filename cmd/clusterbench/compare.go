@@ -5,9 +5,7 @@ import (
 	"io"
 
 	"github.com/clusterbench/clusterbench/components/comparison"
-	"github.com/clusterbench/clusterbench/components/cost"
 	"github.com/clusterbench/clusterbench/components/evaluate"
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/report"
 	"github.com/clusterbench/clusterbench/components/spec"
 )
@@ -31,18 +29,16 @@ func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitBadInput, err
 	}
-	evals := evaluate.Files(files)
-	c := comparison.Build(evals, func(inv *inventory.Inventory, s *spec.Spec) cost.Estimate {
-		return p.price(inv, s, nil)
-	}, p.info(), p.usage.Name)
-	for _, ev := range evals {
+	// Versions are checked against the catalog the stacks are priced with: a --prices
+	// file can add a version's support dates.
+	evals := evaluate.Files(files, spec.Options{SupportedVersion: p.catalog.SupportedVersion})
+	c := comparison.Build(evals, p.priceStack, p.info(), p.usage.Name)
+	for i, ev := range evals {
 		if ev.Outcome == evaluate.BadInput || ev.Outcome == evaluate.Failed {
 			fmt.Fprintln(stderr, ev.Err) // one line per problem, naming the file
 		}
-	}
-	for _, st := range c.Stacks {
-		for _, u := range st.Unpriced {
-			fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", st.Stack, u.Resource, u.Type, u.Reason)
+		for _, u := range c.Stacks[i].Unpriced {
+			fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", ev.File, u.Resource, u.Type, u.Reason)
 		}
 	}
 	if err := render(c, pf, stdout); err != nil {

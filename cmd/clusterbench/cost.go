@@ -34,7 +34,13 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitBadInput, badInput("%s: %v", *path, err)
 	}
-	est := p.price(doc.Inventory, nil, doc.Regions)
+	// The document carries the stack's configuration (a preview does; an export does
+	// not): monitoring decides the Datadog lines.
+	monitoring := doc.Config["clusterbench:monitoring"]
+	if monitoring == "" {
+		monitoring = "none"
+	}
+	est := p.price(doc.Inventory, doc.Regions, monitoring)
 	custom := doc.Inventory.Custom()
 	st := report.Stack{
 		Stack: doc.Inventory.Stack, Status: report.StatusOK,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/clusterbench/clusterbench/components/evaluate"
 	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/program"
 )
 
 // runInventory prints every resource one stack registers.
@@ -29,7 +30,7 @@ func runInventory(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitBadInput, err
 	}
-	ev := evaluate.File(files[0])
+	ev := evaluate.File(files[0], program.SpecOptions())
 	switch ev.Outcome {
 	case evaluate.BadInput:
 		return exitBadInput, &exitError{code: exitBadInput, err: ev.Err}

@@ -159,7 +159,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad format", []string{"compare", "--stacks", stacksDir, "--format", "yaml"}, 2, `--format "yaml"`},
 		{"unknown flag", []string{"compare", "--colour"}, 2, "flag provided but not defined: -colour"},
 		{"missing directory", []string{"compare", "--stacks", "/nonexistent"}, 2, "no stack files"},
-		{"missing stack", []string{"compare", "--stacks", stacksDir, "--stack", "aks"}, 2, "--stack aks: no stack file"},
+		{"missing stack", []string{"compare", "--stacks", stacksDir, "--stack", "aks"}, 2, "Pulumi.aks.yaml: no such file"},
 		{"bad usage preset", []string{"compare", "--stacks", stacksDir, "--usage", "huge"}, 2, "--usage"},
 		{"invalid stack file", []string{"compare", "--stacks", stackDir(t, "eks", "bad", "count: 3", "count: 2\n    max: 1")}, 2,
 			"Pulumi.bad.yaml: clusterbench:workers.max = 1: must be at least workers.count (2)"},
@@ -177,6 +177,32 @@ func TestExitCodes(t *testing.T) {
 			assert.Contains(t, stderr, tc.stderr)
 		})
 	}
+}
+
+// Every stack that can be evaluated is reported; the exit code is the worst one.
+func TestAMissingStackDoesNotHideTheOthers(t *testing.T) {
+	code, out, stderr := cli(t, "compare", "--stacks", stacksDir, "--stack", "eks", "--stack", "aks", "--stack", "eks", "--format", "json")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "Pulumi.aks.yaml")
+	var c report.Comparison
+	require.NoError(t, json.Unmarshal([]byte(out), &c))
+	require.Len(t, c.Stacks, 2, "a repeated name is compared once")
+	assert.Equal(t, report.StatusOK, c.Stacks[0].Status)
+	assert.Equal(t, report.StatusError, c.Stacks[1].Status)
+}
+
+// A --prices file can add a version to the support calendar, and validation follows.
+func TestPricesFileExtendsTheSupportCalendar(t *testing.T) {
+	dir := stackDir(t, "eks", "eks136", `kubernetesVersion: "1.35"`, `kubernetesVersion: "1.36"`)
+	code, _, stderr := cli(t, "compare", "--stacks", dir)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "clusterbench:kubernetesVersion = 1.36")
+	prices := filepath.Join(t.TempDir(), "prices.yaml")
+	require.NoError(t, os.WriteFile(prices, []byte(`kubernetesSupport:
+  - {version: "1.36", release: "2026-06-01", endOfStandardSupport: "2027-08-01", endOfExtendedSupport: "2028-08-01", source: "test"}
+`), 0o644))
+	code, _, stderr = cli(t, "compare", "--stacks", dir, "--prices", prices)
+	assert.Equal(t, 0, code, stderr)
 }
 
 func TestInventoryJSON(t *testing.T) {

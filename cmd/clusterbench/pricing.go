@@ -60,16 +60,16 @@ func validFormat(f string) bool {
 	return false
 }
 
-// price prices one inventory; s may be nil (a preview document has no spec).
-func (p *pricing) price(inv *inventory.Inventory, s *spec.Spec, regions map[string]string) cost.Estimate {
-	opts := cost.Options{
-		Catalog: p.catalog, Usage: p.usage, Regions: regions, GKEFreeTier: p.flags.gkeFreeTier, Monitoring: "none",
-	}
-	if s != nil {
-		opts.Monitoring = s.Monitoring
-		opts.Regions = map[string]string{s.Cloud: s.Region}
-	}
-	return cost.Price(inv, opts)
+// price prices one inventory for the given regions (cloud → region) and monitoring.
+func (p *pricing) price(inv *inventory.Inventory, regions map[string]string, monitoring string) cost.Estimate {
+	return cost.Price(inv, cost.Options{
+		Catalog: p.catalog, Usage: p.usage, Regions: regions, GKEFreeTier: p.flags.gkeFreeTier, Monitoring: monitoring,
+	})
+}
+
+// priceStack prices an evaluated stack from its spec.
+func (p *pricing) priceStack(inv *inventory.Inventory, s *spec.Spec) cost.Estimate {
+	return p.price(inv, map[string]string{s.Cloud: s.Region}, s.Monitoring)
 }
 
 func (p *pricing) info() report.CatalogInfo {

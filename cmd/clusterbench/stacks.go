@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 
 	"github.com/clusterbench/clusterbench/components/stackfile"
@@ -16,13 +15,15 @@ func stackFiles(dir string, names []string) ([]string, error) {
 		}
 		return files, nil
 	}
+	// A missing file is not an error here: its evaluation reports it (exit 2) while
+	// every other stack is still compared.
 	var files []string
+	seen := map[string]bool{}
 	for _, n := range names {
-		path := filepath.Join(dir, "Pulumi."+n+".yaml")
-		if _, err := os.Stat(path); err != nil {
-			return nil, badInput("--stack %s: no stack file %s", n, path)
+		if !seen[n] {
+			files = append(files, filepath.Join(dir, "Pulumi."+n+".yaml"))
 		}
-		files = append(files, path)
+		seen[n] = true
 	}
 	return files, nil
 }

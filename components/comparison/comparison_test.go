@@ -12,6 +12,7 @@ import (
 	"github.com/clusterbench/clusterbench/components/cost"
 	"github.com/clusterbench/clusterbench/components/evaluate"
 	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/report"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/components/stackfile"
@@ -31,7 +32,7 @@ func compareShipped(t *testing.T) (*report.Comparison, []evaluate.Evaluation) {
 	require.NoError(t, err)
 	usage, err := catalog.Preset("small")
 	require.NoError(t, err)
-	evals := evaluate.Files(files)
+	evals := evaluate.Files(files, program.SpecOptions())
 	c := comparison.Build(evals, func(inv *inventory.Inventory, s *spec.Spec) cost.Estimate {
 		return cost.Price(inv, cost.Options{Catalog: cat, Usage: usage, Regions: map[string]string{s.Cloud: s.Region},
 			Monitoring: s.Monitoring})
@@ -125,7 +126,7 @@ func TestCatalogCoversEveryShippedStack(t *testing.T) {
 	cat, err := catalog.Default()
 	require.NoError(t, err)
 	for _, f := range files {
-		ev := evaluate.File(f)
+		ev := evaluate.File(f, program.SpecOptions())
 		require.NotNil(t, ev.Spec, "%s: %v", f, ev.Err)
 		s := ev.Spec
 		var keys []string

@@ -4,6 +4,7 @@ package evaluate
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -37,8 +38,9 @@ type Evaluation struct {
 	Err       error
 }
 
-// File evaluates one stack file.
-func File(path string) Evaluation {
+// File evaluates one stack file; opts validate its spec (the program's own options,
+// or ones built from a merged price catalog).
+func File(path string, opts spec.Options) Evaluation {
 	ev := Evaluation{File: path}
 	ev.Stack, _ = stackfile.StackName(path)
 	in, err := stackfile.Read(path)
@@ -47,12 +49,12 @@ func File(path string) Evaluation {
 		return ev
 	}
 	ev.Input = in
-	ev.Spec, ev.Warnings, err = program.ReadSpecFrom(in)
+	ev.Spec, ev.Warnings, err = spec.Parse(in, opts)
 	if err != nil {
 		ev.Outcome, ev.Err = BadInput, named(err, path)
 		return ev
 	}
-	res, err := harness.Run(in, program.Run)
+	res, err := harness.Run(in, program.RunWith(opts))
 	if res != nil {
 		ev.Inventory = res.Inventory
 	}
@@ -66,7 +68,7 @@ func File(path string) Evaluation {
 		if errors.As(err, &serr) {
 			ev.Outcome, ev.Err = BadInput, named(err, path)
 		} else {
-			ev.Outcome, ev.Err = Failed, err
+			ev.Outcome, ev.Err = Failed, fmt.Errorf("%s: %w", path, err)
 		}
 	}
 	return ev
@@ -83,7 +85,7 @@ func named(err error, path string) error {
 }
 
 // Files evaluates stack files in parallel, keeping their order.
-func Files(paths []string) []Evaluation {
+func Files(paths []string, opts spec.Options) []Evaluation {
 	out := make([]Evaluation, len(paths))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -92,7 +94,7 @@ func Files(paths []string) []Evaluation {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				out[i] = File(paths[i])
+				out[i] = File(paths[i], opts)
 			}
 		}()
 	}

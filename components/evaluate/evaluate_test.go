@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/evaluate"
+	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,7 +40,7 @@ func TestOutcomesAreClassified(t *testing.T) {
 		write("invalid", strings.Replace(string(eks), "zones: 3", "zones: 9", 1)),
 		write("broken", "config: ["),
 	}
-	evs := evaluate.Files(files)
+	evs := evaluate.Files(files, program.SpecOptions())
 	assert.Equal(t, evaluate.OK, evs[0].Outcome, "%v", evs[0].Err)
 	assert.Equal(t, evaluate.NotAvailable, evs[1].Outcome)
 	assert.Contains(t, evs[1].Err.Error(), "not available yet")
@@ -62,7 +63,7 @@ func TestWorkerCountDoesNotChangeTheResources(t *testing.T) {
 	large := filepath.Join(dir, "Pulumi.large.yaml")
 	require.NoError(t, os.WriteFile(small, eks, 0o644))
 	require.NoError(t, os.WriteFile(large, []byte(strings.Replace(string(eks), "count: 3", "count: 200", 1)), 0o644))
-	evs := evaluate.Files([]string{small, large})
+	evs := evaluate.Files([]string{small, large}, program.SpecOptions())
 	require.Equal(t, evaluate.OK, evs[0].Outcome, "%v", evs[0].Err)
 	require.Equal(t, evaluate.OK, evs[1].Outcome, "%v", evs[1].Err)
 	assert.Equal(t, 200, evs[1].Spec.Workers.Count)
@@ -72,7 +73,7 @@ func TestWorkerCountDoesNotChangeTheResources(t *testing.T) {
 func BenchmarkEvaluateShippedStacks(b *testing.B) {
 	files := shipped(b)
 	for b.Loop() {
-		evaluate.Files(files)
+		evaluate.Files(files, program.SpecOptions())
 	}
 }
 
@@ -85,7 +86,7 @@ func BenchmarkEvaluateEKS(b *testing.B) {
 			path := filepath.Join(dir, "Pulumi.eks.yaml")
 			require.NoError(b, os.WriteFile(path, []byte(strings.Replace(string(eks), "count: 3", fmt.Sprintf("count: %d", workers), 1)), 0o644))
 			for b.Loop() {
-				if ev := evaluate.File(path); ev.Outcome != evaluate.OK {
+				if ev := evaluate.File(path, program.SpecOptions()); ev.Outcome != evaluate.OK {
 					b.Fatal(ev.Err)
 				}
 			}
@@ -106,6 +107,6 @@ func Benchmark100StackFiles(b *testing.B) {
 		files = append(files, p)
 	}
 	for b.Loop() {
-		evaluate.Files(files)
+		evaluate.Files(files, program.SpecOptions())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/clusterbench/clusterbench/components/faulttolerance"
 	"github.com/clusterbench/clusterbench/components/harness"
 	"github.com/clusterbench/clusterbench/components/program"
+	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/components/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -55,7 +56,7 @@ func assess(t *testing.T, stack string, overrides ...string) faulttolerance.Asse
 	}
 	res, err := harness.Run(in, program.Run)
 	require.NoError(t, err)
-	s, _, err := program.ReadSpecFrom(in)
+	s, _, err := spec.Parse(in, program.SpecOptions())
 	require.NoError(t, err)
 	return faulttolerance.Assess(res.Inventory, s)
 }

@@ -298,7 +298,7 @@ func TestTwoInstancesInOneProgramNeverCollide(t *testing.T) {
 	for _, name := range []string{"eks", "gke"} {
 		in := stack(t, name)
 		res, err := harness.Run(in, func(ctx *pulumi.Context) error {
-			s, _, err := program.ReadSpec(ctx)
+			s, _, err := program.ReadSpec(ctx, program.SpecOptions())
 			if err != nil {
 				return err
 			}

@@ -33,34 +33,36 @@ type builder func(ctx *pulumi.Context, s *spec.Spec) error
 // builders are the combinations built so far.
 var builders = map[[2]string]builder{}
 
-// Run is the program.
-func Run(ctx *pulumi.Context) error {
-	s, warnings, err := ReadSpec(ctx)
-	for _, w := range warnings {
-		_ = ctx.Log.Warn(w.String(), nil)
+// Run is the program as `pulumi up` runs it: versions are checked against the
+// embedded price catalog's support calendar.
+func Run(ctx *pulumi.Context) error { return RunWith(SpecOptions())(ctx) }
+
+// RunWith is the program with the given validation options (`clusterbench compare
+// --prices FILE` checks versions against the merged catalog).
+func RunWith(opts spec.Options) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		s, warnings, err := ReadSpec(ctx, opts)
+		for _, w := range warnings {
+			_ = ctx.Log.Warn(w.String(), nil)
+		}
+		if err != nil {
+			return err
+		}
+		build, ok := builders[[2]string{s.Cloud, s.Orchestrator}]
+		if !ok {
+			return &NotBuiltError{Cloud: s.Cloud, Orchestrator: s.Orchestrator}
+		}
+		return build(ctx, s)
 	}
-	if err != nil {
-		return err
-	}
-	build, ok := builders[[2]string{s.Cloud, s.Orchestrator}]
-	if !ok {
-		return &NotBuiltError{Cloud: s.Cloud, Orchestrator: s.Orchestrator}
-	}
-	return build(ctx, s)
 }
 
 // ReadSpec reads and validates the stack's configuration; nothing is registered yet.
-func ReadSpec(ctx *pulumi.Context) (*spec.Spec, []spec.Problem, error) {
+func ReadSpec(ctx *pulumi.Context, opts spec.Options) (*spec.Spec, []spec.Problem, error) {
 	in, err := spec.InputFrom(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("stack %s: reading the configuration: %w", ctx.Stack(), err)
 	}
-	return ReadSpecFrom(in)
-}
-
-// ReadSpecFrom reads and validates a raw configuration with the program's options.
-func ReadSpecFrom(in spec.Input) (*spec.Spec, []spec.Problem, error) {
-	return spec.Parse(in, SpecOptions())
+	return spec.Parse(in, opts)
 }
 
 // SpecOptions are the validation options every reader of a spec uses: Kubernetes
