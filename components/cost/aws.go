@@ -113,7 +113,9 @@ func eksNodeGroupFleet(p *pricer, r inventory.Resource) (fleet, error) {
 		}
 		f.disks, f.note = []disk{{sizeGB: size, typ: defaultEBSType}}, "EKS default root volume (no launch template disk)"
 	}
-	f.publicIP = f.publicIP || p.anySubnetMapsPublicIP(r, "subnetIds")
+	if !f.publicIPExplicit {
+		f.publicIP = p.anySubnetMapsPublicIP(r, "subnetIds")
+	}
 	return f, nil
 }
 
@@ -138,7 +140,12 @@ func autoscalingGroupFleet(p *pricer, r inventory.Resource) (fleet, error) {
 	if f.machineType == "" {
 		return fleet{}, fmt.Errorf("launch template %s sets no instanceType", lt.Name)
 	}
-	f.publicIP = f.publicIP || p.anySubnetMapsPublicIP(r, "vpcZoneIdentifiers")
+	if len(f.disks) == 0 {
+		f.disks, f.note = []disk{{sizeGB: amiRootDiskGB, typ: defaultEBSType}}, "AMI root volume assumed 8 GB gp2 (the launch template sets no disk)"
+	}
+	if !f.publicIPExplicit {
+		f.publicIP = p.anySubnetMapsPublicIP(r, "vpcZoneIdentifiers")
+	}
 	return f, nil
 }
 
@@ -169,7 +176,13 @@ func instanceFleet(p *pricer, r inventory.Resource) (fleet, error) {
 		typ := orDefault(r.String(fmt.Sprintf("ebsBlockDevices.%d.volumeType", i)), defaultEBSType)
 		f.disks = append(f.disks, disk{sizeGB: int(size), typ: typ})
 	}
-	f.publicIP = f.publicIP || truthy(r, "associatePublicIpAddress") || p.anySubnetMapsPublicIP(r, "subnetId")
+	// An explicit associatePublicIpAddress (on the instance, else its launch template)
+	// overrides the subnet's mapPublicIpOnLaunch.
+	if v, set := explicitBool(r, "associatePublicIpAddress"); set {
+		f.publicIP = v
+	} else if !f.publicIPExplicit {
+		f.publicIP = p.anySubnetMapsPublicIP(r, "subnetId")
+	}
 	return f, nil
 }
 
@@ -193,10 +206,9 @@ func (p *pricer) awsFleet(r inventory.Resource, n int, lt inventory.Resource, ha
 		typ := orDefault(lt.String(fmt.Sprintf("blockDeviceMappings.%d.ebs.volumeType", i)), defaultEBSType)
 		f.disks = append(f.disks, disk{sizeGB: int(size), typ: typ})
 	}
-	if len(f.disks) == 0 {
-		f.disks, f.note = []disk{{sizeGB: amiRootDiskGB, typ: defaultEBSType}}, "AMI root volume assumed 8 GB gp2 (the launch template sets no disk)"
-	}
-	f.publicIP = truthy(lt, "networkInterfaces.0.associatePublicIpAddress")
+	// The caller picks the default disk when the template sets none (EKS: 20 GB; an
+	// AMI: 8 GB). An explicit public-IP setting overrides the subnets'.
+	f.publicIP, f.publicIPExplicit = explicitBool(lt, "networkInterfaces.0.associatePublicIpAddress")
 	return f, nil
 }
 

@@ -203,3 +203,44 @@ func TestFreeTypesCostNothingAndUnknownTypesAreUnpriced(t *testing.T) {
 	assert.Equal(t, "aws:ec2/vpcEndpoint:VpcEndpoint", est.Unpriced[0].Type)
 	assert.Contains(t, est.Unpriced[0].Reason, "--prices FILE")
 }
+
+// An explicit associatePublicIpAddress overrides the subnet's mapPublicIpOnLaunch, in
+// both directions; without one, the subnet decides (730 × $0.005 = $3.65 per address).
+func TestExplicitPublicIPSettingOverridesTheSubnet(t *testing.T) {
+	public := res("aws:ec2/subnet:Subnet", "public", obj{"mapPublicIpOnLaunch": true})
+	private := res("aws:ec2/subnet:Subnet", "private", nil)
+	instance := func(subnet string, extra obj) inventory.Resource {
+		in := obj{"instanceType": "t3.medium", "subnetId": subnet + "-id"}
+		for k, v := range extra {
+			in[k] = v
+		}
+		return res("aws:ec2/instance:Instance", "vm", in)
+	}
+	cases := []struct {
+		name   string
+		vm     inventory.Resource
+		wantIP float64
+	}{
+		{"public subnet decides", instance("public", nil), 3.65},
+		{"explicit false in a public subnet", instance("public", obj{"associatePublicIpAddress": false}), 0},
+		{"explicit true in a private subnet", instance("private", obj{"associatePublicIpAddress": true}), 3.65},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			est := price(t, inv(public, private, tc.vm))
+			require.Empty(t, est.Unpriced, reasons(est))
+			assert.Equal(t, tc.wantIP, monthlyByKey(est)["aws/us-east-1/vpc/public-ipv4"])
+		})
+	}
+}
+
+// A node group whose launch template sets no disk gets EKS's 20 GB default, not an
+// AMI's 8 GB: 2 × 20 GB gp2 × $0.10 = $4.00.
+func TestNodeGroupWithoutTemplateDiskGetsTheEKSDefault(t *testing.T) {
+	lt := res("aws:ec2/launchTemplate:LaunchTemplate", "lt", obj{"metadataOptions": obj{"httpTokens": "required"}})
+	ng := res("aws:eks/nodeGroup:NodeGroup", "ng", obj{"instanceTypes": list("t3.large"),
+		"scalingConfig": obj{"desiredSize": 2.0}, "launchTemplate": obj{"id": "lt-id"}})
+	est := price(t, inv(lt, ng))
+	require.Empty(t, est.Unpriced, reasons(est))
+	assert.Equal(t, 4.00, monthlyByKey(est)["aws/us-east-1/ebs/gp2"])
+}

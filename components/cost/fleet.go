@@ -17,6 +17,9 @@ type fleet struct {
 	// disks are each instance's volumes.
 	disks    []disk
 	publicIP bool
+	// publicIPExplicit: publicIP comes from an explicit associatePublicIpAddress, which
+	// overrides the subnets' mapPublicIpOnLaunch.
+	publicIPExplicit bool
 	// note says what the fleet assumed (a default disk).
 	note string
 }

@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/clusterbench/clusterbench/components/inventory"
@@ -110,14 +111,19 @@ func nodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
 
 // gkeZones is how many zones a pool's nodes spread over.
 func gkeZones(pool, cluster inventory.Resource) int {
-	for _, r := range []inventory.Resource{pool, cluster} {
-		if n := len(r.List("nodeLocations")); n > 0 {
-			return n
-		}
-	}
 	location := cluster.String("location")
 	if location == "" {
 		location = pool.String("location")
+	}
+	if n := len(pool.List("nodeLocations")); n > 0 {
+		return n
+	}
+	if zones := stringsOf(cluster.List("nodeLocations")); len(zones) > 0 {
+		// A zonal cluster's nodeLocations leave out its own zone, where nodes run too.
+		if isZone(location) && !slices.Contains(zones, location) {
+			return len(zones) + 1
+		}
+		return len(zones)
 	}
 	if isZone(location) {
 		return 1

@@ -28,7 +28,8 @@ func TestGKEFreeTierCreditsOnlyOneZonalClusterAndOnlyWithTheOption(t *testing.T)
 	}{
 		{"zonal cluster with the free tier: fee minus the capped credit", []inventory.Resource{gke("c", "us-central1-a", nil)}, true, 0},
 		{"zonal cluster without the option", []inventory.Resource{gke("c", "us-central1-a", nil)}, false, 73.00},
-		{"regional cluster: no credit", []inventory.Resource{gke("c", "us-central1", nil)}, true, 73.00},
+		// (+ $1.00: a regional cluster spans three zones, so 100 GB of inter-zone traffic)
+		{"regional cluster: no credit", []inventory.Resource{gke("c", "us-central1", nil)}, true, 74.00},
 		{"two zonal clusters: one credit per billing account", []inventory.Resource{gke("a", "us-central1-a", nil), gke("b", "us-central1-b", nil)}, true, 73.00},
 	}
 	for _, tc := range cases {
@@ -47,7 +48,7 @@ func TestGKEFreeTierCreditsOnlyOneZonalClusterAndOnlyWithTheOption(t *testing.T)
 
 // e2-standard-2 nodes: n × 730 h × $0.0670114; 100 GB pd-balanced boot disk each
 // (n × 100 × $0.10); an external IPv4 each (n × 730 × $0.005) unless nodes are private;
-// 100 GB of inter-zone traffic ($1.00) where the inventory names several zones.
+// 100 GB of inter-zone traffic ($1.00) when the nodes span several zones.
 func TestNodePoolNodesAreCountPerZoneTimesZones(t *testing.T) {
 	private := obj{"privateClusterConfig": obj{"enablePrivateNodes": true}}
 	cases := []struct {
@@ -74,8 +75,8 @@ func TestNodePoolNodesAreCountPerZoneTimesZones(t *testing.T) {
 			if tc.public {
 				want += n * 730 * 0.005
 			}
-			if nl, _ := tc.pool["nodeLocations"].([]any); len(nl)+len(tc.cluster.List("nodeLocations")) > 1 {
-				want += 100 * 0.01 // two zones named in the inventory: inter-zone traffic (small preset)
+			if tc.nodes != 2 || tc.cluster.String("location") != "us-central1-a" {
+				want += 100 * 0.01 // nodes in several zones: inter-zone traffic (small preset)
 			}
 			assert.InDelta(t, want, est.MonthlyUSD, 0.005)
 			assert.Equal(t, tc.public, monthlyByKey(est)["gcp/us-central1/vpc/external-ipv4"] > 0)
@@ -84,10 +85,11 @@ func TestNodePoolNodesAreCountPerZoneTimesZones(t *testing.T) {
 }
 
 // A kept default pool is priced: 1 node per zone × 3 zones of e2-medium (GKE default):
-// 3 × 730 × $0.0335057 = $73.377; 3 × 100 GB pd-balanced = $30.00; 3 external IPs $10.95.
+// 3 × 730 × $0.0335057 = $73.377; 3 × 100 GB pd-balanced = $30.00; 3 external IPs $10.95;
+// 100 GB inter-zone traffic $1.00 (a regional cluster spans three zones).
 func TestGKEDefaultNodePoolIsPricedUnlessRemoved(t *testing.T) {
 	est := price(t, inv(res("gcp:container/cluster:Cluster", "gke", obj{"location": "us-central1"})))
-	assert.InDelta(t, 73.00+73.377483+30.00+10.95, est.MonthlyUSD, 0.005)
+	assert.InDelta(t, 73.00+73.377483+30.00+10.95+1.00, est.MonthlyUSD, 0.005)
 }
 
 func managers(size float64, tpl obj) (inventory.Resource, inventory.Resource) {

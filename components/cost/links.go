@@ -140,6 +140,19 @@ func truthy(r inventory.Resource, path string) bool {
 	return false
 }
 
+// explicitBool reads a boolean input and whether it is set at all ("true"/"false"
+// strings count, as launch templates write them).
+func explicitBool(r inventory.Resource, path string) (value, set bool) {
+	v, _ := r.Path(path)
+	switch t := v.(type) {
+	case bool:
+		return t, true
+	case string:
+		return t == "true", t == "true" || t == "false"
+	}
+	return false, false
+}
+
 // count reads a whole number input; absent or unknown is an error naming the input.
 func count(r inventory.Resource, path string) (int, error) {
 	n, ok := r.Number(path)

@@ -1,6 +1,8 @@
 package cost
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/clusterbench/clusterbench/components/inventory"
@@ -74,6 +76,26 @@ func zonesOf(inv *inventory.Inventory, cloud string) map[string]bool {
 				}
 			}
 		}
+		// Regional GKE clusters and pools, and regional instance groups, spread over
+		// the region's zones even when the inventory lists none (GKE: three).
+		if regionalSpread(r) {
+			for i := 0; i < gkeRegionalZones; i++ {
+				zones[fmt.Sprintf("%s/zone-%d", r.String("location")+r.String("region"), i)] = true
+			}
+		}
 	}
 	return zones
+}
+
+// regionalSpread: a resource placed in a region (not a zone) that runs in several zones
+// without naming them.
+func regionalSpread(r inventory.Resource) bool {
+	switch r.Type {
+	case "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool":
+		loc := r.String("location")
+		return loc != "" && !isZone(loc) && len(r.List("nodeLocations")) == 0
+	case "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
+		return len(r.List("distributionPolicyZones")) == 0
+	}
+	return false
 }

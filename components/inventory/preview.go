@@ -36,6 +36,7 @@ type state struct {
 	ID                   string              `json:"id"`
 	Custom               bool                `json:"custom"`
 	Delete               bool                `json:"delete"`
+	External             bool                `json:"external"`
 	Type                 string              `json:"type"`
 	Parent               string              `json:"parent"`
 	Inputs               map[string]any      `json:"inputs"`
@@ -79,13 +80,14 @@ func ReadPulumiDocument(r io.Reader) (*Document, error) {
 	return doc, nil
 }
 
-// previewStates takes each step's new state, skipping deletions; a resource that several
-// steps touch (a replacement) keeps its last state.
+// previewStates takes each step's new state, skipping deletions and reads (a read
+// resource belongs to someone else); a resource that several steps touch (a
+// replacement) keeps its last state.
 func previewStates(raw rawDocument) []state {
 	var out []state
 	at := map[string]int{}
 	for _, s := range raw.Steps {
-		if s.NewState == nil || strings.HasPrefix(s.Op, "delete") || s.Op == "discard" {
+		if s.NewState == nil || strings.HasPrefix(s.Op, "delete") || s.Op == "discard" || strings.HasPrefix(s.Op, "read") {
 			continue
 		}
 		if i, seen := at[s.NewState.URN]; seen {
@@ -105,7 +107,8 @@ func buildInventory(states []state) *Inventory {
 	}
 	inv := &Inventory{}
 	for _, s := range states {
-		if s.Delete || IsProvider(s.Type) {
+		// External resources are read, not managed, by the stack: not its cost.
+		if s.Delete || s.External || IsProvider(s.Type) {
 			continue
 		}
 		if inv.Stack == "" {

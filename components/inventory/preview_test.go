@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const fixtures = "/work/shared/fixtures/"
+// fixtures: shared/ sits beside the checkout (as in CI).
+const fixtures = "../../../shared/fixtures/"
 
 func readDocument(t *testing.T, name string) *inventory.Document {
 	t.Helper()
@@ -126,4 +127,23 @@ func only(t *testing.T, inv *inventory.Inventory, typ string) inventory.Resource
 	rs := inv.OfType(typ)
 	require.Len(t, rs, 1, typ)
 	return rs[0]
+}
+
+// Resources the stack only reads (external in an export, a read step in a preview)
+// belong to someone else: they are not in the inventory, so nobody prices them.
+func TestReadResourcesAreNotTheStacks(t *testing.T) {
+	export := `{"version": 3, "deployment": {"resources": [
+	  {"urn": "urn:pulumi:s::p::aws:ec2/vpc:Vpc::mine", "custom": true, "type": "aws:ec2/vpc:Vpc", "inputs": {}},
+	  {"urn": "urn:pulumi:s::p::aws:ec2/instance:Instance::theirs", "custom": true, "external": true, "type": "aws:ec2/instance:Instance", "inputs": {"instanceType": "m5.xlarge"}}]}}`
+	preview := `{"steps": [
+	  {"op": "create", "urn": "urn:pulumi:s::p::aws:ec2/vpc:Vpc::mine", "newState": {"urn": "urn:pulumi:s::p::aws:ec2/vpc:Vpc::mine", "custom": true, "type": "aws:ec2/vpc:Vpc"}},
+	  {"op": "read", "urn": "urn:pulumi:s::p::aws:ec2/instance:Instance::theirs", "newState": {"urn": "urn:pulumi:s::p::aws:ec2/instance:Instance::theirs", "custom": true, "type": "aws:ec2/instance:Instance"}}]}`
+	for name, doc := range map[string]string{"export": export, "preview": preview} {
+		t.Run(name, func(t *testing.T) {
+			d, err := inventory.ReadPulumiDocument(strings.NewReader(doc))
+			require.NoError(t, err)
+			require.Len(t, d.Inventory.Resources, 1)
+			assert.Equal(t, "mine", d.Inventory.Resources[0].Name)
+		})
+	}
 }
