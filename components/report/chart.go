@@ -69,7 +69,7 @@ func scatterChart(c *Comparison) chartView {
 			X: x(ft.ControlPlaneFailuresTolerated), Y: y(max(st.MonthlyCostUSD, 0)),
 			Survives: ft.ZoneLossSurvivable, Stack: st.Stack,
 			Tips: fmt.Sprintf("%s: %s per month, tolerates %d control-plane failure(s), zone loss survivable: %s",
-				st.Stack, Money(st.MonthlyCostUSD), ft.ControlPlaneFailuresTolerated, YesNo(ft.ZoneLossSurvivable)),
+				st.Stack, StackCost(st), ft.ControlPlaneFailuresTolerated, YesNo(ft.ZoneLossSurvivable)),
 		})
 	}
 	spreadLabels(v.Points)

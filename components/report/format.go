@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -108,4 +109,13 @@ func groupThousands(s string) string {
 		b.WriteString("." + frac)
 	}
 	return b.String()
+}
+
+// StackCost is a stack's monthly total as every format shows it: a total with unpriced
+// items is a lower bound and says so, never a complete-looking figure.
+func StackCost(st *Stack) string {
+	if len(st.Unpriced) > 0 {
+		return fmt.Sprintf("at least %s (%d unpriced)", Money(st.MonthlyCostUSD), len(st.Unpriced))
+	}
+	return Money(st.MonthlyCostUSD)
 }

@@ -83,7 +83,7 @@ func htmlRows(c *Comparison) []htmlRow {
 }
 
 func htmlStackBreakdown(st *Stack) htmlBreakdown {
-	b := htmlBreakdown{Stack: st.Stack, Rows: breakdownCells(st), Total: Money(st.MonthlyCostUSD)}
+	b := htmlBreakdown{Stack: st.Stack, Rows: breakdownCells(st), Total: StackCost(st)}
 	switch {
 	case st.Status != StatusOK:
 		b.Note = notEvaluatedNote(st)

@@ -48,7 +48,7 @@ func writeMarkdownStack(b *strings.Builder, st *Stack) {
 	for _, cells := range breakdownCells(st) {
 		writeMarkdownRow(b, escapeAll(cells))
 	}
-	writeMarkdownRow(b, []string{"**Total**", "", "", "", "", "", "**" + Money(st.MonthlyCostUSD) + "**"})
+	writeMarkdownRow(b, []string{"**Total**", "", "", "", "", "", "**" + StackCost(st) + "**"})
 	b.WriteString("\n")
 	var unpriced []string
 	for _, u := range st.Unpriced {

@@ -16,7 +16,7 @@ func TestMarkdownHasTheSideBySideTableThenEachBreakdown(t *testing.T) {
 		{"header row names every stack", "|  | eks | swarm-gcp | kops-aws | broken |\n| --- | --- | --- | --- | --- |\n"},
 		{"status row", "| **Status** | ok | ok | not available yet | error |\n"},
 		{"not-available stack shows its error", "| **Error** | - | - | selfmanaged on aws: not built yet |"},
-		{"money is formatted like every other format", "| **Monthly cost** | $1,234.56 | $99.50 | - | - |\n"},
+		{"money is formatted like every other format", "| **Monthly cost** | $1,234.56 | at least $99.50 (1 unpriced) | - | - |\n"},
 		{"no SLA reads none", "| **SLA** | 99.95% | none | - | - |\n"},
 		{"lists become line breaks", "swarm raft backups<br>Docker Engine upgrades on every node"},
 		{"breakdown header", "## eks\n\n| Resource | Type | Component | Quantity | Unit | Unit price | Monthly |\n"},

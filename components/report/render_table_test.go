@@ -51,7 +51,7 @@ func TestTableRowsShowEachStacksFactsUnderItsName(t *testing.T) {
 		{"Status", []string{"ok", "ok", "not available yet", "error"}},
 		{"Error", []string{"-", "-", "selfmanaged on aws", "stacks/Pulumi.broken.yaml:"}},
 		{"Cloud", []string{"aws", "gcp", "-", "-"}},
-		{"Monthly cost", []string{"$1,234.56", "$99.50", "-", "-"}},
+		{"Monthly cost", []string{"$1,234.56", "at least $99.50 (1 unpriced)", "-", "-"}},
 		{"Control plane managed by", []string{"provider", "you", "-", "-"}},
 		{"Control-plane failures tolerated", []string{"1", "1", "-", "-"}},
 		{"Zone loss survivable", []string{"yes", "no", "-", "-"}},

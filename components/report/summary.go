@@ -82,7 +82,7 @@ var stackFacts = []stackFact{
 	{"Zones", func(st *Stack) []string { return lines(strconv.Itoa(st.Zones)) }},
 	{"Resources", func(st *Stack) []string { return lines(strconv.Itoa(st.Resources.Total)) }},
 	{"Components", func(st *Stack) []string { return componentLines(st.Resources.Components) }},
-	{"Monthly cost", func(st *Stack) []string { return lines(Money(st.MonthlyCostUSD)) }},
+	{"Monthly cost", func(st *Stack) []string { return lines(StackCost(st)) }},
 	{"Control plane managed by", fault(func(a *faulttolerance.Assessment) []string { return lines(a.ControlPlaneManagedBy) })},
 	{"Control-plane members", fault(memberLines)},
 	{"Control-plane failures tolerated", fault(func(a *faulttolerance.Assessment) []string {
