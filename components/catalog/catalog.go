@@ -162,8 +162,16 @@ func (f *file) validate(name string) error {
 	for _, s := range f.KubernetesSupport {
 		problems = append(problems, s.problems()...)
 	}
+	for _, t := range f.Free {
+		// "*" or "aws:*" would price whole billing clouds at $0 without a word; free
+		// providers ("random:*") and modules ("aws:iam/*") are fine.
+		if prefix, glob := strings.CutSuffix(t, "*"); glob && (prefix == "" || strings.HasPrefix("aws:", prefix) || strings.HasPrefix("gcp:", prefix)) {
+			problems = append(problems, fmt.Sprintf("free %q: too broad: it would make a whole cloud free; name types or a module such as aws:iam/*", t))
+		}
+	}
 	if len(problems) > 0 {
-		return fmt.Errorf("%s: %s", name, strings.Join(problems, "; "))
+		// One line per problem, each naming the file.
+		return fmt.Errorf("%s: %s", name, strings.Join(problems, "\n"+name+": "))
 	}
 	return nil
 }

@@ -140,3 +140,20 @@ func TestMissingPriceFileIsAnError(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "nope.yaml")
 }
+
+func TestFreePatternsThatWouldHideAWholeCloudAreRefused(t *testing.T) {
+	for _, pattern := range []string{"*", "aws:*", "gcp*", "a*"} {
+		cat, err := catalog.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = cat.Merge([]byte("free: [\""+pattern+"\"]\n"), "prices.yaml")
+		if err == nil || !strings.Contains(err.Error(), "prices.yaml: free \""+pattern+"\": too broad") {
+			t.Errorf("%s: got %v", pattern, err)
+		}
+	}
+	cat, _ := catalog.Default()
+	if err := cat.Merge([]byte("free: [\"aws:iam/*\", \"random:*\"]\n"), "prices.yaml"); err != nil {
+		t.Errorf("a module or a free provider is fine: %v", err)
+	}
+}

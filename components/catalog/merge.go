@@ -20,12 +20,15 @@ func (c *Catalog) MergeFile(path string) error {
 
 // Merge is MergeFile on a document already read; name identifies it in errors.
 func (c *Catalog) Merge(data []byte, name string) error {
+	// The version always names the embedded catalog and what was laid over it.
 	base := c.Version
 	if err := c.merge(data, name); err != nil {
 		return err
 	}
-	if c.Version == base {
-		c.Version = fmt.Sprintf("%s+%s", base, filepath.Base(name))
+	over := filepath.Base(name)
+	if c.Version != base {
+		over = c.Version
 	}
+	c.Version = fmt.Sprintf("%s+%s", base, over)
 	return nil
 }

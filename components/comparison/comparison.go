@@ -28,6 +28,10 @@ func stackColumn(ev evaluate.Evaluation, price Pricer) report.Stack {
 	st := report.Stack{Stack: ev.Stack, Status: report.StatusOK}
 	if s := ev.Spec; s != nil {
 		st.Cloud, st.Orchestrator, st.Region, st.Zones = s.Cloud, s.Orchestrator, s.Region, s.Zones
+	} else if cfg := ev.Input.Config; cfg != nil {
+		// A refused stack still says what it was meant to be, as written.
+		st.Cloud, st.Orchestrator = cfg["clusterbench:cloud"], cfg["clusterbench:orchestrator"]
+		st.Region = cfg[st.Cloud+":region"]
 	}
 	for _, w := range ev.Warnings {
 		st.Warnings = append(st.Warnings, w.String())
