@@ -59,7 +59,7 @@ func gkeClusterFee(p *pricer, r inventory.Resource) error {
 		return fmt.Errorf("%s", missingKey(feeKey))
 	}
 	p.addLine(r, charge{key: feeKey, quantity: hours(1)}, fee.Unit, fee.USD)
-	eligible := isZone(r.String("location")) || truthy(r, "enableAutopilot")
+	eligible := inventory.IsGCPZone(r.String("location")) || truthy(r, "enableAutopilot")
 	if p.opts.GKEFreeTier && eligible && !p.gkeCreditUsed {
 		p.gkeCreditUsed = true
 		credit, ok := p.opts.Catalog.Price(creditKey)
@@ -120,12 +120,12 @@ func gkeZones(pool, cluster inventory.Resource) int {
 	}
 	if zones := stringsOf(cluster.List("nodeLocations")); len(zones) > 0 {
 		// A zonal cluster's nodeLocations leave out its own zone, where nodes run too.
-		if isZone(location) && !slices.Contains(zones, location) {
+		if inventory.IsGCPZone(location) && !slices.Contains(zones, location) {
 			return len(zones) + 1
 		}
 		return len(zones)
 	}
-	if isZone(location) {
+	if inventory.IsGCPZone(location) {
 		return 1
 	}
 	return gkeRegionalZones

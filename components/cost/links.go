@@ -47,9 +47,6 @@ func regionOf(location string) string {
 	return location
 }
 
-// isZone reports whether a GCP location is a zone rather than a region.
-func isZone(location string) bool { return gcpZone.MatchString(location) }
-
 // key builds a catalog key <cloud>/<region>/<service>/<item>.
 func key(cloud, region, service, item string) string {
 	return cloud + "/" + region + "/" + service + "/" + item

@@ -93,7 +93,7 @@ func regionalSpread(r inventory.Resource) bool {
 	switch r.Type {
 	case "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool":
 		loc := r.String("location")
-		return loc != "" && !isZone(loc) && len(r.List("nodeLocations")) == 0
+		return loc != "" && !inventory.IsGCPZone(loc) && len(r.List("nodeLocations")) == 0
 	case "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
 		return len(r.List("distributionPolicyZones")) == 0
 	}

@@ -2,7 +2,6 @@ package faulttolerance
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -27,7 +26,7 @@ func controlPlaneOf(inv *inventory.Inventory, s *spec.Spec) controlPlane {
 	}
 	if gke := inv.OfType("gcp:container/cluster:Cluster"); len(gke) > 0 {
 		location := gke[0].String("location")
-		if isZone(location) {
+		if inventory.IsGCPZone(location) {
 			return controlPlane{managedBy: "provider", tolerated: 0, sla: &slaZonal, spofs: []SinglePointOfFailure{{
 				Resource: gke[0].Name, Why: fmt.Sprintf("zonal control plane: one replica in %s; losing the zone loses the API", location),
 			}}}
@@ -85,9 +84,4 @@ func role(r inventory.Resource) string {
 		return v
 	}
 	return r.String("properties.labels." + RoleLabelGCP)
-}
-
-// isZone tells a zone (us-central1-a) from a region (us-central1).
-func isZone(location string) bool {
-	return strings.Count(location, "-") >= 2
 }

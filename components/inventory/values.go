@@ -1,6 +1,16 @@
 package inventory
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
+
+// gcpZone is a GCP zone ("us-central1-a"); a region ("us-central1") is not.
+var gcpZone = regexp.MustCompile(`^([a-z]+-[a-z]+\d+)-[a-z]$`)
+
+// IsGCPZone tells a GCP zone from a region: a GKE cluster's or pool's location is one
+// or the other, and that decides zonal versus regional.
+func IsGCPZone(location string) bool { return gcpZone.MatchString(location) }
 
 // Path reads a nested input value by dotted path; a numeric segment indexes a list
 // ("scalingConfig.desiredSize", "blockDeviceMappings.0.ebs.volumeSize").
