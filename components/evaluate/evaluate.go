@@ -49,6 +49,8 @@ func File(path string, opts spec.Options) Evaluation {
 		return ev
 	}
 	ev.Input = in
+	// Parsed here for the report's metadata and warnings (the mock engine drops the
+	// program's log); the program parses again, exactly as under `pulumi up`.
 	ev.Spec, ev.Warnings, err = spec.Parse(in, opts)
 	if err != nil {
 		ev.Outcome, ev.Err = BadInput, named(err, path)

@@ -27,15 +27,6 @@ var invokeAnswers = func() map[string]map[string]any {
 	return m
 }()
 
-// InvokeTokens lists the invokes the harness can answer.
-func InvokeTokens() []string {
-	out := make([]string, 0, len(invokeAnswers))
-	for k := range invokeAnswers {
-		out = append(out, k)
-	}
-	return out
-}
-
 // answer returns the fixture's answer to an invoke, moved to the stack's region (zone
 // names carry the region: us-east-1a becomes eu-west-1a). An invoke the fixture does not
 // know fails loudly: a silent empty answer would hide a bug.
