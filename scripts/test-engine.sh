@@ -27,7 +27,7 @@ done
 ((${#built[@]})) || { echo "test-engine: FAIL: no stack is built"; exit 1; }
 echo "test-engine: stacks built: ${built[*]}"
 
-RIG_INVOKES=components/harness/invokes.json "$rig" --up --out "$tmp/out" "${built[@]}" | tee "$tmp/rig.log"
+RIG_INVOKES=internal/harness/invokes.json "$rig" --up --out "$tmp/out" "${built[@]}" | tee "$tmp/rig.log"
 
 # json_number KEY FILE: the first numeric value of "KEY" in a JSON document.
 json_number() { grep -Eo "\"$1\": *-?[0-9.]+" "$2" | head -1 | grep -Eo -- '-?[0-9.]+$'; }

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/clusterbench/clusterbench/components/comparison"
-	"github.com/clusterbench/clusterbench/components/evaluate"
-	"github.com/clusterbench/clusterbench/components/report"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/comparison"
+	"github.com/clusterbench/clusterbench/internal/evaluate"
+	"github.com/clusterbench/clusterbench/internal/report"
 )
 
 // runCompare evaluates stack files and renders the side-by-side.

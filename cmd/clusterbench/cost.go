@@ -5,8 +5,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/clusterbench/clusterbench/components/inventory"
-	"github.com/clusterbench/clusterbench/components/report"
+	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/clusterbench/clusterbench/internal/report"
 )
 
 // runCost prices a real `pulumi preview --json` or `pulumi stack export` document.

@@ -6,9 +6,9 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/clusterbench/clusterbench/components/evaluate"
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/program"
+	"github.com/clusterbench/clusterbench/internal/evaluate"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
 // runInventory prints every resource one stack registers.

@@ -3,11 +3,11 @@ package main
 import (
 	"flag"
 
-	"github.com/clusterbench/clusterbench/components/catalog"
-	"github.com/clusterbench/clusterbench/components/cost"
-	"github.com/clusterbench/clusterbench/components/inventory"
-	"github.com/clusterbench/clusterbench/components/report"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/catalog"
+	"github.com/clusterbench/clusterbench/internal/cost"
+	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/clusterbench/clusterbench/internal/report"
 )
 
 // pricingFlags are the flags compare and cost share.

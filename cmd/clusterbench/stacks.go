@@ -3,7 +3,7 @@ package main
 import (
 	"path/filepath"
 
-	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/clusterbench/clusterbench/internal/stackfile"
 )
 
 // stackFiles resolves --stacks DIR and --stack NAME... to stack files.

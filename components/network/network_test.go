@@ -5,10 +5,10 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/harness"
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/harness"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

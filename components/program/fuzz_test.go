@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterbench/clusterbench/components/harness"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
-	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/clusterbench/clusterbench/internal/harness"
+	"github.com/clusterbench/clusterbench/internal/stackfile"
 )
 
 // FuzzSpec feeds stack files through the reader, the validator and the whole program:

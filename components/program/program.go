@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/clusterbench/clusterbench/components/catalog"
+	"github.com/clusterbench/clusterbench/components/kubeversion"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -34,7 +34,7 @@ type builder func(ctx *pulumi.Context, s *spec.Spec) error
 var builders = map[[2]string]builder{}
 
 // Run is the program as `pulumi up` runs it: versions are checked against the
-// embedded price catalog's support calendar.
+// embedded Kubernetes support calendar.
 func Run(ctx *pulumi.Context) error { return RunWith(SpecOptions())(ctx) }
 
 // RunWith is the program with the given validation options (`clusterbench compare
@@ -66,14 +66,15 @@ func ReadSpec(ctx *pulumi.Context, opts spec.Options) (*spec.Spec, []spec.Proble
 }
 
 // SpecOptions are the validation options every reader of a spec uses: Kubernetes
-// versions are checked against the price catalog's support calendar.
+// versions are checked against the support calendar (dates only: the program never
+// loads prices).
 func SpecOptions() spec.Options {
-	cat, err := defaultCatalog()
+	cal, err := defaultCalendar()
 	if err != nil {
 		return spec.Options{SupportedVersion: func(string) error { return err }}
 	}
-	return spec.Options{SupportedVersion: cat.SupportedVersion}
+	return spec.Options{SupportedVersion: cal.Supported}
 }
 
-// defaultCatalog is parsed once: it is embedded and never changes in a process.
-var defaultCatalog = sync.OnceValues(catalog.Default)
+// defaultCalendar is parsed once: it is embedded and never changes in a process.
+var defaultCalendar = sync.OnceValues(kubeversion.Default)

@@ -5,9 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/harness"
 	"github.com/clusterbench/clusterbench/components/program"
-	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/clusterbench/clusterbench/internal/harness"
+	"github.com/clusterbench/clusterbench/internal/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

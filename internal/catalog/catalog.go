@@ -1,6 +1,6 @@
 // Package catalog is the price data clusterbench prices with: a versioned, dated catalog
 // of on-demand list prices (each entry with its own source and date), the resource types
-// that cost nothing, the EKS Kubernetes support calendar, and the usage presets that
+// that cost nothing, and the usage presets that
 // usage-based prices (NAT data, log ingestion…) are multiplied by. Prices are data, never
 // literals in code: the cost engine only names catalog keys. docs/prices.md documents the
 // file formats; a --prices or --usage file uses the same ones.
@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clusterbench/clusterbench/components/kubeversion"
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 )
@@ -41,14 +42,15 @@ type Entry struct {
 	Verified bool `yaml:"verified"`
 }
 
-// Catalog is the price catalog, its free types and its support calendar.
+// Catalog is the price catalog, its free types and the support calendar it prices EKS
+// support with (components/kubeversion, plus the rows of --prices files).
 type Catalog struct {
 	Version string
 	// Date is the day the catalog describes (YYYY-MM-DD): support status is judged on it.
 	Date    string
 	entries map[string]Entry
 	free    []string
-	support map[string]Support
+	support *kubeversion.Calendar
 }
 
 // file is the YAML shape of the embedded catalog and of a --prices file.
@@ -70,7 +72,11 @@ const keySegments = 4
 
 // Default returns the embedded catalog.
 func Default() (*Catalog, error) {
-	c := &Catalog{entries: map[string]Entry{}, support: map[string]Support{}}
+	cal, err := kubeversion.Default()
+	if err != nil {
+		return nil, err
+	}
+	c := &Catalog{entries: map[string]Entry{}, support: cal}
 	if err := c.merge(embeddedCatalog, "embedded catalog.yaml"); err != nil {
 		return nil, err
 	}
@@ -142,9 +148,7 @@ func (c *Catalog) merge(data []byte, name string) error {
 		c.entries[e.Key] = e
 	}
 	c.free = append(c.free, f.Free...)
-	for _, s := range f.KubernetesSupport {
-		c.support[s.Version] = s
-	}
+	c.support.Add(f.KubernetesSupport)
 	return nil
 }
 
@@ -159,9 +163,7 @@ func (f *file) validate(name string) error {
 	for i := range f.Entries {
 		problems = append(problems, f.Entries[i].problems(i)...)
 	}
-	for _, s := range f.KubernetesSupport {
-		problems = append(problems, s.problems()...)
-	}
+	problems = append(problems, kubeversion.Problems(f.KubernetesSupport)...)
 	for _, t := range f.Free {
 		// "*" or "aws:*" would price whole billing clouds at $0 without a word; free
 		// providers ("random:*") and modules ("aws:iam/*") are fine.

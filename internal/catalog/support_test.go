@@ -3,7 +3,8 @@ package catalog_test
 import (
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/catalog"
+	"github.com/clusterbench/clusterbench/components/kubeversion"
+	"github.com/clusterbench/clusterbench/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -47,10 +48,10 @@ func TestSupportedVersionRefusesUnknownAndEndedVersions(t *testing.T) {
 	assert.NoError(t, c.SupportedVersion("1.32"), "extended support still runs")
 	err := c.SupportedVersion("1.29")
 	require.Error(t, err)
-	assert.Equal(t, "EKS extended support ended 2026-03-23 (catalog date 2026-11-26)", err.Error())
+	assert.Equal(t, "EKS extended support ended 2026-03-23 (calendar date 2026-11-26)", err.Error())
 	err = c.SupportedVersion("1.99")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "not in the price catalog's EKS support calendar (known: 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35)")
+	assert.Contains(t, err.Error(), "not in the Kubernetes support calendar (known: 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35)")
 }
 
 func TestPriceFileAddsACalendarRowAndMovesTheDate(t *testing.T) {
@@ -72,4 +73,13 @@ func TestEveryCalendarRowHasASource(t *testing.T) {
 		s, _ := c.EKSSupport(v)
 		assert.NotEmpty(t, s.Source, v)
 	}
+}
+
+// `pulumi up` judges versions on the calendar's own date, compare on the catalog's: the
+// two embedded dates must move together or the program and the report disagree.
+func TestCalendarDateIsTheCatalogDate(t *testing.T) {
+	c := defaultCatalog(t)
+	cal, err := kubeversion.Default()
+	require.NoError(t, err)
+	assert.Equal(t, c.Date, cal.Date)
 }

@@ -3,7 +3,7 @@ package catalog_test
 import (
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/catalog"
+	"github.com/clusterbench/clusterbench/internal/catalog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

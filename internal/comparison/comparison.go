@@ -3,12 +3,12 @@
 package comparison
 
 import (
-	"github.com/clusterbench/clusterbench/components/cost"
-	"github.com/clusterbench/clusterbench/components/evaluate"
-	"github.com/clusterbench/clusterbench/components/faulttolerance"
-	"github.com/clusterbench/clusterbench/components/inventory"
-	"github.com/clusterbench/clusterbench/components/report"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/cost"
+	"github.com/clusterbench/clusterbench/internal/evaluate"
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
+	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/clusterbench/clusterbench/internal/report"
 )
 
 // Pricer prices one stack's inventory.

@@ -3,8 +3,8 @@ package cost
 import (
 	"fmt"
 
-	"github.com/clusterbench/clusterbench/components/catalog"
-	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/internal/catalog"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/shopspring/decimal"
 )
 

@@ -3,7 +3,7 @@ package cost
 import (
 	"fmt"
 
-	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/shopspring/decimal"
 )
 

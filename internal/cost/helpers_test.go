@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/catalog"
-	"github.com/clusterbench/clusterbench/components/cost"
-	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/internal/catalog"
+	"github.com/clusterbench/clusterbench/internal/cost"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/stretchr/testify/require"
 )
 

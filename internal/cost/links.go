@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
 var (

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/clusterbench/clusterbench/components/catalog"
-	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/internal/catalog"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/shopspring/decimal"
 )
 

@@ -8,11 +8,11 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/clusterbench/clusterbench/components/harness"
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
-	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/clusterbench/clusterbench/internal/harness"
+	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/clusterbench/clusterbench/internal/stackfile"
 )
 
 // Outcome classifies an evaluation.

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/evaluate"
 	"github.com/clusterbench/clusterbench/components/program"
-	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/clusterbench/clusterbench/internal/evaluate"
+	"github.com/clusterbench/clusterbench/internal/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -3,8 +3,8 @@ package faulttolerance
 import (
 	"fmt"
 
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
 type controlPlane struct {

@@ -6,8 +6,8 @@
 package faulttolerance
 
 import (
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
 // Control-plane members and bastions of self-managed clusters carry this role (AWS tag

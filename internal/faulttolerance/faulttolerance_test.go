@@ -5,11 +5,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/faulttolerance"
-	"github.com/clusterbench/clusterbench/components/harness"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
-	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
+	"github.com/clusterbench/clusterbench/internal/harness"
+	"github.com/clusterbench/clusterbench/internal/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

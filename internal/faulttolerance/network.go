@@ -3,7 +3,7 @@ package faulttolerance
 import (
 	"fmt"
 
-	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
 // networkSPOFs finds single points of failure in the network: one NAT gateway that

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/faulttolerance"
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/stretchr/testify/assert"
 )
 

@@ -1,7 +1,7 @@
 package faulttolerance
 
 import (
-	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
 // workerZones counts workers per zone from the groups that run them. Groups spread

@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clusterbench/clusterbench/components/harness"
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/harness"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"

@@ -1,7 +1,7 @@
 package harness
 
 import (
-	"github.com/clusterbench/clusterbench/components/inventory"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 

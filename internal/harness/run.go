@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 

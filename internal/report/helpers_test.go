@@ -6,8 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/clusterbench/clusterbench/components/cost"
-	"github.com/clusterbench/clusterbench/components/faulttolerance"
+	"github.com/clusterbench/clusterbench/internal/cost"
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
 
 // sampleComparison has one stack of each kind a report must show: an evaluated AWS stack

@@ -3,8 +3,8 @@
 package report
 
 import (
-	"github.com/clusterbench/clusterbench/components/cost"
-	"github.com/clusterbench/clusterbench/components/faulttolerance"
+	"github.com/clusterbench/clusterbench/internal/cost"
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
 
 // Stack statuses.

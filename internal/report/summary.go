@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/clusterbench/clusterbench/components/cost"
-	"github.com/clusterbench/clusterbench/components/faulttolerance"
+	"github.com/clusterbench/clusterbench/internal/cost"
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
 
 // summaryRow is one row of the side-by-side table: a label and, per stack, the lines of

@@ -12,8 +12,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/clusterbench/clusterbench/components/inventory"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"gopkg.in/yaml.v3"
 )
 

@@ -3,8 +3,8 @@ package stackfile_test
 import (
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/inventory"
-	"github.com/clusterbench/clusterbench/components/stackfile"
+	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/clusterbench/clusterbench/internal/stackfile"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
