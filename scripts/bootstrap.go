@@ -1,0 +1,57 @@
+// Package scripts embeds the node bootstrap scripts that the components render into user
+// data (AWS) and startup scripts (GCE). The same files run unchanged in the local
+// real-system tests (make test-swarm, test-kubeadm, test-etcd) with the `dir` store, so
+// what the tests prove is what a cloud node runs.
+package scripts
+
+import (
+	_ "embed"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// SwarmBootstrap is scripts/swarm/bootstrap.sh: one script for managers and workers.
+//
+//go:embed swarm/bootstrap.sh
+var SwarmBootstrap string
+
+// KubernetesBootstrap is scripts/kubernetes/bootstrap.sh: one script for control-plane
+// members and workers.
+//
+//go:embed kubernetes/bootstrap.sh
+var KubernetesBootstrap string
+
+var settingName = regexp.MustCompile(`^CB_[A-Z0-9_]+$`)
+
+// Render returns a user-data script: the body's shebang, then each setting as an
+// exported, single-quoted shell assignment (sorted, so the rendering is deterministic),
+// then the rest of the body. Setting names must be CB_*; values are quoted so that no
+// value can inject shell.
+func Render(body string, settings map[string]string) (string, error) {
+	shebang, rest, ok := strings.Cut(body, "\n")
+	if !ok || !strings.HasPrefix(shebang, "#!") {
+		return "", fmt.Errorf("bootstrap script: want a #! line first")
+	}
+	names := make([]string, 0, len(settings))
+	for name := range settings {
+		if !settingName.MatchString(name) {
+			return "", fmt.Errorf("bootstrap setting %q: want CB_ followed by A-Z, 0-9 or _", name)
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(shebang + "\n# clusterbench settings (rendered by the Pulumi program)\n")
+	for _, name := range names {
+		fmt.Fprintf(&b, "export %s=%s\n", name, quote(settings[name]))
+	}
+	b.WriteString(rest)
+	return b.String(), nil
+}
+
+// quote single-quotes a value for POSIX shells.
+func quote(v string) string {
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
