@@ -15,7 +15,7 @@ var defaultMachineTypes = map[string]struct{ controlPlane, worker string }{
 }
 
 // objectKeys are the keys written as YAML objects; their fields become dotted keys.
-var objectKeys = map[string]bool{"controlPlane": true, "workers": true, "network": true, "endpoint": true}
+var objectKeys = map[string]bool{"controlPlane": true, "workers": true, "network": true, "endpoint": true, "swarm": true}
 
 // knownKeys are every key of the contract, dotted. Anything else under clusterbench: is
 // an error: a typo must not silently fall back to a default.
@@ -25,6 +25,7 @@ var knownKeys = []string{
 	"workers.count", "workers.min", "workers.max", "workers.machineType", "workers.diskGb",
 	"network.cidr", "network.privateNodes", "network.natGateways", "network.flowLogs",
 	"endpoint.public", "adminPrincipals", "deletionProtection", "kubernetesVersion", "monitoring",
+	"swarm.managersRunWorkloads",
 }
 
 // Input is a stack's raw configuration as the Pulumi CLI hands it to a program:
@@ -153,6 +154,7 @@ func read(s *Spec, vals map[string]value, cfg map[string]string, ps *problems) {
 	s.DeletionProtection = r.boolean("deletionProtection", true)
 	s.KubernetesVersion = r.str("kubernetesVersion", "1.35")
 	s.Monitoring = r.enum("monitoring", "none", "none", "prometheus", "datadog")
+	s.Swarm.ManagersRunWorkloads = r.boolean("swarm.managersRunWorkloads", false)
 }
 
 // providerSettings reads Pulumi's own provider keys that the program needs.

@@ -48,6 +48,7 @@ type Spec struct {
 	DeletionProtection bool
 	KubernetesVersion  string
 	Monitoring         string
+	Swarm              SwarmSettings
 }
 
 // ControlPlane sizes the control plane (etcd members, swarm managers; ignored by
@@ -71,6 +72,13 @@ type Network struct {
 	PrivateNodes bool
 	NatGateways  string
 	FlowLogs     bool
+}
+
+// SwarmSettings hold what only Docker Swarm has (the swarm object).
+type SwarmSettings struct {
+	// ManagersRunWorkloads leaves managers schedulable; by default they are drained, so a
+	// busy task cannot starve raft (Docker's swarm admin guide).
+	ManagersRunWorkloads bool
 }
 
 // Endpoint is the managed clusters' API endpoint.

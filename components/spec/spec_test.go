@@ -2,6 +2,7 @@ package spec_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,6 +61,7 @@ func TestDefaultsFollowTheContractTable(t *testing.T) {
 	assert.True(t, s.DeletionProtection)
 	assert.Equal(t, "1.35", s.KubernetesVersion)
 	assert.Equal(t, "none", s.Monitoring)
+	assert.False(t, s.Swarm.ManagersRunWorkloads, "swarm managers are drained by default")
 
 	g, _, err := parse(base(spec.GCP, spec.Managed))
 	require.NoError(t, err)
@@ -135,6 +137,9 @@ func TestEachRuleRefusesItsBadValue(t *testing.T) {
 		{"GKE private endpoint needs private nodes", with(gcp, "clusterbench:endpoint", `{"public": false}`, "clusterbench:network", `{"privateNodes": false}`),
 			"clusterbench:endpoint.public = false: a private-only GKE endpoint needs network.privateNodes: true"},
 		{"monitoring is an enum", with(aws, "clusterbench:monitoring", "nagios"), "clusterbench:monitoring = nagios: must be one of none, prometheus, datadog"},
+		{"managersRunWorkloads is a boolean", with(aws, "clusterbench:swarm", `{"managersRunWorkloads": "sometimes"}`), "clusterbench:swarm.managersRunWorkloads = sometimes: must be true or false"},
+		{"the swarm object has known fields only", with(aws, "clusterbench:swarm", `{"autolock": false}`), "clusterbench:swarm.autolock: unknown key"},
+		{"swarm is an object", with(aws, "clusterbench:swarm", "true"), "clusterbench:swarm = true: must be an object"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -209,6 +214,7 @@ func TestWarnings(t *testing.T) {
 		{"documentation range", with(base(spec.AWS, spec.Swarm), "clusterbench:adminCidrs", `["203.0.113.0/24"]`), "clusterbench:adminCidrs = 203.0.113.0/24: is a documentation range"},
 		{"managed control plane size ignored", with(base(spec.AWS, spec.Managed), "clusterbench:controlPlane", `{"count": 3}`), "clusterbench:controlPlane.count: ignored"},
 		{"swarm has no kubernetes", with(base(spec.AWS, spec.Swarm), "clusterbench:kubernetesVersion", "1.35"), "clusterbench:kubernetesVersion = 1.35: ignored"},
+		{"swarm settings ignored elsewhere", with(base(spec.GCP, spec.SelfManaged), "clusterbench:swarm", `{"managersRunWorkloads": true}`), "clusterbench:swarm.managersRunWorkloads = true: ignored: only Docker Swarm has managers"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -234,4 +240,33 @@ func TestLayoutCarvesDisjointRanges(t *testing.T) {
 	gl := g.NetworkLayout()
 	assert.Equal(t, []string{"10.0.0.0/18", "10.0.128.0/17", "10.0.64.0/20", "10.0.80.0/28"},
 		[]string{gl.Nodes.String(), gl.Pods.String(), gl.Services.String(), gl.Master.String()})
+}
+
+// Swarm managers: odd and at most 7 (Docker's advice); each count names why it is refused.
+func TestSwarmManagerCounts(t *testing.T) {
+	for count := -1; count <= 9; count++ {
+		t.Run(fmt.Sprint(count), func(t *testing.T) {
+			for _, cloud := range []string{spec.AWS, spec.GCP} {
+				s, _, err := parse(with(base(cloud, spec.Swarm), "clusterbench:controlPlane", fmt.Sprintf(`{"count": %d}`, count)))
+				switch count {
+				case 1, 3, 5, 7:
+					require.NoError(t, err)
+					assert.Equal(t, count, s.ControlPlane.Count)
+				default:
+					require.Error(t, err)
+					assert.Contains(t, err.Error(), fmt.Sprintf("clusterbench:controlPlane.count = %d: must", count))
+				}
+			}
+		})
+	}
+}
+
+func TestManagersRunWorkloadsReadsAsObjectOrDottedKey(t *testing.T) {
+	obj, warnings, err := parse(with(base(spec.GCP, spec.Swarm), "clusterbench:swarm", `{"managersRunWorkloads": true}`))
+	require.NoError(t, err)
+	assert.Empty(t, warnings)
+	assert.True(t, obj.Swarm.ManagersRunWorkloads)
+	dotted, _, err := parse(with(base(spec.GCP, spec.Swarm), "clusterbench:swarm.managersRunWorkloads", "true"))
+	require.NoError(t, err)
+	assert.Equal(t, obj.Swarm, dotted.Swarm)
 }

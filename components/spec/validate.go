@@ -38,6 +38,7 @@ func validate(s *Spec, vals map[string]value, opts Options, ps *problems) {
 	validateNetwork(s, ps)
 	validateAccess(s, set, ps)
 	validateVersion(s, set, opts, ps)
+	validateSwarm(s, set, ps)
 }
 
 func validateZones(s *Spec, ps *problems) {
@@ -209,5 +210,13 @@ func validateVersion(s *Spec, set func(string) bool, opts Options, ps *problems)
 		if err := opts.SupportedVersion(v); err != nil {
 			ps.add("kubernetesVersion", v, "%v", err)
 		}
+	}
+}
+
+// validateSwarm: the swarm object applies to Docker Swarm only; elsewhere it is ignored
+// with a warning, like the other keys an orchestrator does not use.
+func validateSwarm(s *Spec, set func(string) bool, ps *problems) {
+	if s.Orchestrator != Swarm && set("swarm.managersRunWorkloads") {
+		ps.warn("swarm.managersRunWorkloads", strconv.FormatBool(s.Swarm.ManagersRunWorkloads), "ignored: only Docker Swarm has managers (orchestrator is %s)", s.Orchestrator)
 	}
 }
