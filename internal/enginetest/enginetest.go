@@ -1,0 +1,194 @@
+// Package enginetest checks what the real Pulumi engine makes of the program (run under
+// the stand-in providers by run.sh) against what the mock harness records, and that the
+// engine's documents keep every secret encrypted. The checks return problems as
+// sentences; cmd verify prints them.
+package enginetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/clusterbench/clusterbench/internal/inventory"
+)
+
+// Marks Pulumi writes into documents (pulumi/sdk go/common/resource/sig): a secret value
+// is an object whose signature key holds the secret signature, and either "ciphertext"
+// (what state and exports store) or "plaintext" (`stack export --show-secrets`).
+const (
+	secretSignatureKey = "4dabf18193072939515e22adb298388d"
+	secretSignature    = "1b47061264138c4ac30d75fd1eb44270"
+)
+
+// SameResources lists how a document's resources differ from the harness's: URNs
+// missing from the document, URNs the harness never registered, and resources whose
+// type or parent differ. The root stack resource is the engine's own and is ignored.
+func SameResources(harness, doc *inventory.Inventory) []string {
+	want := byURN(harness.Resources)
+	got := byURN(doc.Resources)
+	var problems []string
+	for _, urn := range inventory.SortedKeys(want) {
+		g, ok := got[urn]
+		switch {
+		case !ok:
+			problems = append(problems, "missing from the document: "+urn)
+		case g.Parent != want[urn].Parent || g.Component != want[urn].Component:
+			problems = append(problems, fmt.Sprintf("%s: parent %q component %v in the document, parent %q component %v under the harness",
+				urn, g.Parent, g.Component, want[urn].Parent, want[urn].Component))
+		}
+	}
+	for _, urn := range inventory.SortedKeys(got) {
+		if _, ok := want[urn]; !ok {
+			problems = append(problems, "not registered under the harness: "+urn)
+		}
+	}
+	return problems
+}
+
+func byURN(rs []inventory.Resource) map[string]inventory.Resource {
+	out := map[string]inventory.Resource{}
+	for _, r := range rs {
+		if r.Type != inventory.StackType {
+			out[r.URN] = r
+		}
+	}
+	return out
+}
+
+// PreviewCreates is the number of resources a `pulumi preview --json` document's
+// summary says it creates (the stack included; default providers are not counted).
+func PreviewCreates(preview []byte) (int, error) {
+	var doc struct {
+		ChangeSummary map[string]int `json:"changeSummary"`
+	}
+	if err := json.Unmarshal(preview, &doc); err != nil {
+		return 0, fmt.Errorf("not a preview document: %v", err)
+	}
+	if doc.ChangeSummary == nil {
+		return 0, fmt.Errorf("the preview document has no changeSummary")
+	}
+	return doc.ChangeSummary["create"], nil
+}
+
+// SecretValues collects the plaintext of every secret in a document written with
+// `pulumi stack export --show-secrets`, by the JSON path where it sits. A string secret
+// is its string; any other value its compact JSON.
+func SecretValues(plain []byte) (map[string]string, error) {
+	var doc any
+	if err := json.Unmarshal(plain, &doc); err != nil {
+		return nil, fmt.Errorf("not a JSON document: %v", err)
+	}
+	out := map[string]string{}
+	var walk func(path string, v any) error
+	walk = func(path string, v any) error {
+		switch v := v.(type) {
+		case map[string]any:
+			if v[secretSignatureKey] == secretSignature {
+				text, ok := v["plaintext"].(string)
+				if !ok {
+					return fmt.Errorf("%s: a secret without its plaintext (was the document exported with --show-secrets?)", path)
+				}
+				out[path] = decodeSecret(text)
+				return nil
+			}
+			for k, x := range v {
+				if err := walk(path+"."+k, x); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for i, x := range v {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i), x); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return out, walk("$", doc)
+}
+
+// decodeSecret turns a secret's plaintext (the value's JSON) into the text that would
+// leak: a string's own characters, or the compact JSON of anything else.
+func decodeSecret(text string) string {
+	var s string
+	if json.Unmarshal([]byte(text), &s) == nil {
+		return s
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, []byte(text)) == nil {
+		return buf.String()
+	}
+	return text
+}
+
+// minSecretLength: shorter secret values ("", "true", "3") occur in any document by
+// chance; a leak of those would not be found this way, nor would it matter much.
+const minSecretLength = 8
+
+// Leaks names the secrets (by path) whose value appears in a document in plaintext,
+// verbatim or JSON-escaped (as a string inside a JSON document holds it).
+func Leaks(secrets map[string]string, doc []byte) []string {
+	var out []string
+	for _, path := range inventory.SortedKeys(secrets) {
+		value := secrets[path]
+		if len(value) < minSecretLength {
+			continue
+		}
+		escaped, _ := json.Marshal(value)
+		if bytes.Contains(doc, []byte(value)) || bytes.Contains(doc, escaped[1:len(escaped)-1]) {
+			out = append(out, path)
+		}
+	}
+	return out
+}
+
+// secretName matches the stack outputs that must be secrets whatever the program says:
+// credentials by their name (kubeconfig, join tokens, passwords, private keys).
+var secretName = regexp.MustCompile(`(?i)kubeconfig|token|password|privatekey|secret`)
+
+// UnencryptedOutputs names the stack outputs of a `pulumi stack export` document that
+// look like credentials but are not stored as ciphertext, and returns every output the
+// document holds encrypted.
+func UnencryptedOutputs(export []byte) (plain, encrypted []string, err error) {
+	var doc struct {
+		Deployment struct {
+			Resources []struct {
+				Type    string         `json:"type"`
+				Outputs map[string]any `json:"outputs"`
+			} `json:"resources"`
+		} `json:"deployment"`
+	}
+	if err := json.Unmarshal(export, &doc); err != nil {
+		return nil, nil, fmt.Errorf("not an export document: %v", err)
+	}
+	for _, r := range doc.Deployment.Resources {
+		if r.Type != inventory.StackType {
+			continue
+		}
+		for name, v := range r.Outputs {
+			m, _ := v.(map[string]any)
+			_, hasCiphertext := m["ciphertext"]
+			switch {
+			case m[secretSignatureKey] == secretSignature && hasCiphertext:
+				encrypted = append(encrypted, name)
+			case secretName.MatchString(name):
+				plain = append(plain, name)
+			}
+		}
+	}
+	sort.Strings(plain)
+	sort.Strings(encrypted)
+	return plain, encrypted, nil
+}
+
+// Summary is one line for a list of names.
+func Summary(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,95 @@
+package enginetest_test
+
+import (
+	"testing"
+
+	"github.com/clusterbench/clusterbench/internal/enginetest"
+	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	vpcURN     = "urn:pulumi:eks::clusterbench::clusterbench:network:AwsNetwork$aws:ec2/vpc:Vpc::eks"
+	networkURN = "urn:pulumi:eks::clusterbench::clusterbench:network:AwsNetwork::eks"
+)
+
+func resources() []inventory.Resource {
+	return []inventory.Resource{
+		{URN: networkURN, Type: "clusterbench:network:AwsNetwork", Name: "eks", Component: true},
+		{URN: vpcURN, Type: "aws:ec2/vpc:Vpc", Name: "eks", Parent: "clusterbench:network:AwsNetwork", ParentURN: networkURN},
+	}
+}
+
+func TestSameResources(t *testing.T) {
+	harness := &inventory.Inventory{Resources: resources()}
+	stack := inventory.Resource{URN: "urn:pulumi:eks::clusterbench::pulumi:pulumi:Stack::clusterbench-eks", Type: inventory.StackType, Component: true}
+	for name, tc := range map[string]struct {
+		doc  []inventory.Resource
+		want []string
+	}{
+		"the same resources, and the engine's stack resource": {doc: append(resources(), stack)},
+		"a resource the engine did not create":                {doc: resources()[:1], want: []string{"missing from the document: " + vpcURN}},
+		"a resource the harness never saw": {
+			doc:  append(resources(), inventory.Resource{URN: vpcURN + "2", Type: "aws:ec2/vpc:Vpc"}),
+			want: []string{"not registered under the harness: " + vpcURN + "2"},
+		},
+		"a different parent": {
+			doc: []inventory.Resource{resources()[0], {URN: vpcURN, Type: "aws:ec2/vpc:Vpc", Parent: "clusterbench:managed:EksCluster"}},
+			want: []string{vpcURN + `: parent "clusterbench:managed:EksCluster" component false in the document, ` +
+				`parent "clusterbench:network:AwsNetwork" component false under the harness`},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tc.want, enginetest.SameResources(harness, &inventory.Inventory{Resources: tc.doc}))
+		})
+	}
+}
+
+func TestPreviewCreatesReadsTheSummary(t *testing.T) {
+	n, err := enginetest.PreviewCreates([]byte(`{"steps": [], "changeSummary": {"create": 49}}`))
+	require.NoError(t, err)
+	assert.Equal(t, 49, n)
+	_, err = enginetest.PreviewCreates([]byte(`{"steps": []}`))
+	assert.ErrorContains(t, err, "no changeSummary")
+}
+
+// A kubeconfig is a multi-line string: inside a JSON document it is escaped.
+const kubeconfig = "apiVersion: v1\nclusters:\n- cluster:\n    server: \"https://EKS.example\"\n"
+
+func TestSecretValuesAndLeaks(t *testing.T) {
+	plain := []byte(`{"deployment": {"resources": [{"outputs": {
+	  "kubeconfig": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": "\"apiVersion: v1\\nclusters:\\n- cluster:\\n    server: \\\"https://EKS.example\\\"\\n\""},
+	  "tokens": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": "{\"worker\": \"SWMTKN-1-abc\"}"},
+	  "flag": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": "true"},
+	  "endpoint": "https://EKS.example"}}]}}`)
+	secrets, err := enginetest.SecretValues(plain)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"$.deployment.resources[0].outputs.kubeconfig": kubeconfig,
+		"$.deployment.resources[0].outputs.tokens":     `{"worker":"SWMTKN-1-abc"}`,
+		"$.deployment.resources[0].outputs.flag":       "true",
+	}, secrets)
+
+	encrypted := `{"outputs": {"kubeconfig": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}, "endpoint": "https://EKS.example", "ok": true}}`
+	assert.Empty(t, enginetest.Leaks(secrets, []byte(encrypted)), "ciphertext, and short values found by chance, are no leak")
+	escaped := `{"outputs": {"kubeconfig": "apiVersion: v1\nclusters:\n- cluster:\n    server: \"https://EKS.example\"\n"}}`
+	assert.Equal(t, []string{"$.deployment.resources[0].outputs.kubeconfig"}, enginetest.Leaks(secrets, []byte(escaped)))
+	assert.Equal(t, []string{"$.deployment.resources[0].outputs.kubeconfig"}, enginetest.Leaks(secrets, []byte(kubeconfig)), "verbatim")
+
+	_, err = enginetest.SecretValues([]byte(`{"x": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}}`))
+	assert.ErrorContains(t, err, "$.x: a secret without its plaintext")
+}
+
+func TestUnencryptedOutputs(t *testing.T) {
+	export := []byte(`{"deployment": {"resources": [
+	  {"type": "pulumi:pulumi:Stack", "outputs": {
+	    "kubeconfig": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"},
+	    "workerJoinToken": "SWMTKN-1-plain",
+	    "endpoint": "https://EKS.example"}},
+	  {"type": "aws:ssm/parameter:Parameter", "outputs": {"secretValue": "not a stack output"}}]}}`)
+	plain, encrypted, err := enginetest.UnencryptedOutputs(export)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"workerJoinToken"}, plain)
+	assert.Equal(t, []string{"kubeconfig"}, encrypted)
+}

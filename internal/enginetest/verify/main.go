@@ -1,0 +1,109 @@
+// Command verify checks the documents the engine rig wrote for each stack (run.sh --up):
+// the preview creates exactly the resources the mock harness records (+ the stack), the
+// preview and the export hold the same URNs, types and parents as the harness, and no
+// secret's value appears in plaintext in either document.
+//
+//	go run ./internal/enginetest/verify --dir DIR [--stacks stacks] STACK...
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/clusterbench/clusterbench/components/program"
+	"github.com/clusterbench/clusterbench/internal/enginetest"
+	"github.com/clusterbench/clusterbench/internal/evaluate"
+	"github.com/clusterbench/clusterbench/internal/inventory"
+)
+
+func main() {
+	dir := flag.String("dir", "", "directory of <stack>.preview.json, <stack>.export.json and <stack>.export-secrets.json (run.sh --up --out)")
+	stacks := flag.String("stacks", "stacks", "directory of stack files")
+	flag.Parse()
+	if *dir == "" || flag.NArg() == 0 {
+		fmt.Fprintln(os.Stderr, "usage: verify --dir DIR [--stacks DIR] STACK...")
+		os.Exit(2)
+	}
+	failed := false
+	for _, stack := range flag.Args() {
+		problems, summary := verify(*dir, filepath.Join(*stacks, "Pulumi."+stack+".yaml"), stack)
+		for _, p := range problems {
+			fmt.Printf("%s: FAIL: %s\n", stack, p)
+		}
+		if len(problems) > 0 {
+			failed = true
+			continue
+		}
+		fmt.Printf("%s: %s\n", stack, summary)
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+
+// verify checks one stack's documents; it returns its problems, or a summary of what held.
+func verify(dir, stackFile, stack string) ([]string, string) {
+	ev := evaluate.File(stackFile, program.SpecOptions())
+	if ev.Outcome != evaluate.OK {
+		return []string{fmt.Sprintf("the harness cannot evaluate %s: %v", stackFile, ev.Err)}, ""
+	}
+	read := func(kind string) []byte {
+		b, err := os.ReadFile(filepath.Join(dir, stack+"."+kind+".json"))
+		if err != nil {
+			return nil
+		}
+		return b
+	}
+	preview, export, plain := read("preview"), read("export"), read("export-secrets")
+	if preview == nil || export == nil || plain == nil {
+		return []string{"the rig wrote no preview, export or export-secrets document in " + dir}, ""
+	}
+	var problems []string
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	recorded := len(ev.Inventory.Resources)
+	creates, err := enginetest.PreviewCreates(preview)
+	if err != nil {
+		fail("%v", err)
+	} else if creates != recorded+1 {
+		fail("the engine's preview creates %d resources, the harness records %d (+1 stack)", creates, recorded)
+	}
+	for kind, body := range map[string][]byte{"preview": preview, "export": export} {
+		doc, err := inventory.ReadPulumiDocument(bytes.NewReader(body))
+		if err != nil {
+			fail("%s: %v", kind, err)
+			continue
+		}
+		for _, p := range enginetest.SameResources(ev.Inventory, doc.Inventory) {
+			fail("%s: %s", kind, p)
+		}
+	}
+
+	secrets, err := enginetest.SecretValues(plain)
+	if err != nil {
+		fail("export-secrets: %v", err)
+	}
+	if len(secrets) == 0 {
+		fail("the export holds no secret at all: the kubeconfig (or join tokens) must be one")
+	}
+	for kind, body := range map[string][]byte{"preview": preview, "export": export} {
+		if leaks := enginetest.Leaks(secrets, body); len(leaks) > 0 {
+			fail("%s: secret values in plaintext, at %s in the decrypted export", kind, enginetest.Summary(leaks))
+		}
+	}
+	unencrypted, encrypted, err := enginetest.UnencryptedOutputs(export)
+	if err != nil {
+		fail("export: %v", err)
+	}
+	if len(unencrypted) > 0 {
+		fail("export: stack outputs that look like credentials are not secrets: %s", enginetest.Summary(unencrypted))
+	}
+	if len(encrypted) == 0 {
+		fail("export: no stack output is stored as ciphertext")
+	}
+	return problems, fmt.Sprintf("preview creates %d = %d recorded + stack; preview and export hold the harness's URNs, types and parents; %d secrets, none in plaintext (encrypted outputs: %s)",
+		creates, recorded, len(secrets), enginetest.Summary(encrypted))
+}
