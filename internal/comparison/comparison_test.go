@@ -92,11 +92,13 @@ func TestShippedStacksCostWhatTheCatalogSays(t *testing.T) {
 	pdBalanced := price(t, cat, "gcp/us-central1/pd/pd-balanced", 0.10)
 	natVM := price(t, cat, "gcp/us-central1/cloudnat/gateway-vm", 0.0014)
 	natData := price(t, cat, "gcp/us-central1/cloudnat/data", 0.045)
+	gcpIPv4 := price(t, cat, "gcp/us-central1/vpc/external-ipv4", 0.005)
 	interZone := price(t, cat, "gcp/us-central1/vpc/inter-zone-data", 0.01)
 	gke := h*gkeFee + // cluster fee, regional: no free-tier credit: 73.00
 		3*h*e2std2 + // workers: 146.755
 		3*50*pdBalanced + // boot disks: 15.00
 		3*h*natVM + 150*natData + // Cloud NAT: 3 VMs, 150 GB (small preset): 3.066 + 6.75
+		h*gcpIPv4 + // the one IP Cloud NAT allocates itself (AUTO_ONLY): 3.65
 		100*interZone // inter-zone traffic: 1.00
 	assertCost(t, stacks["gke"], gke)
 

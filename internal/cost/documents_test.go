@@ -29,6 +29,7 @@ import (
 //	MIG manager-a           1 × 730 × 0.0335057 (e2-medium)              =  24.459161
 //	                        30 GB pd-balanced × 0.10                     =   3.00
 //	Cloud NAT nat           1 private VM × 730 × 0.0014 + 150 GB × 0.045 =   1.022 +   6.75
+//	                        1 auto-allocated NAT IP × 730 × 0.005        =   3.65
 //	NAT gateway nat-a       730 × 0.045 + 50 GB × 0.045                  =  32.85 +    2.25
 //	EIP nat-a               730 × 0.005                                  =   3.65
 //	ASG workers             3 × 730 × 0.0832 (t3.large, from the LT)     = 182.208
@@ -36,8 +37,8 @@ import (
 //	                        3 × 730 × 0.005 (public subnet: IPv4)        =  10.95
 //	inter-zone traffic      100 GB × 0.01 (the regional GKE pool spans   =   1.00
 //	                        3 zones; AWS resources sit in one zone)
-//	total                                                                = 870.089127
-const sampleTotal = 870.089127
+//	total                                                                = 873.739127
+const sampleTotal = 873.739127
 
 func TestRealDocumentsPriceToTheHandComputedTotal(t *testing.T) {
 	for _, file := range []string{"pulumi-preview.json", "pulumi-export.json"} {
@@ -54,7 +55,7 @@ func TestRealDocumentsPriceToTheHandComputedTotal(t *testing.T) {
 			est := price(t, doc.Inventory, func(o *cost.Options) { o.Regions = doc.Regions })
 			require.Empty(t, est.Unpriced, reasons(est))
 			assert.InDelta(t, sampleTotal, est.MonthlyUSD, 0.01)
-			assert.Len(t, est.Lines, 24)
+			assert.Len(t, est.Lines, 25)
 			for _, l := range est.Lines {
 				if l.Resource != "inter-zone traffic" { // a line of the stack, not of a resource
 					assert.Equal(t, "sample", l.Component, l.Resource)

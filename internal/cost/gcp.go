@@ -28,8 +28,12 @@ const (
 	gkeRegionalZones = 3
 	// Cloud NAT charges per VM up to 32 VMs, a flat rate above (Cloud NAT pricing page).
 	cloudNATMaxVMs = 32
-	// The first 5 forwarding rules cost more per hour than the rest (Cloud Load Balancing pricing).
+	// The first 5 forwarding rules of a region share one minimum charge (Cloud Load Balancing pricing).
 	forwardingRulesFirstTier = 5
+	// Cloud NAT: ports each NAT IP offers, and the default minimum ports per VM (Cloud
+	// NAT docs, "Ports and addresses").
+	cloudNATPortsPerIP        = 64512
+	cloudNATDefaultPortsPerVM = 64
 )
 
 func init() {
@@ -215,7 +219,12 @@ func persistentDisk(p *pricer, r inventory.Resource) error {
 }
 
 // cloudNAT: one VM-hour per VM it serves (every GCE VM and GKE node of the inventory
-// without an external IP), up to 32 VMs, plus the usage preset's GB processed.
+// without an external IP), up to 32 VMs, plus the usage preset's GB processed, plus the
+// external IPv4 addresses it allocates itself (natIpAllocateOption AUTO_ONLY, each billed
+// like any in-use external address: Cloud NAT pricing page, "NAT IP addresses"). Each
+// NAT IP offers 64,512 source ports and every VM reserves minPortsPerVm of them (64 by
+// default), so the count is ceil(VMs × ports / 64,512), at least one. Addresses a NAT
+// takes by hand (MANUAL_ONLY) are priced as the address resources they are, never here.
 func cloudNAT(p *pricer, r inventory.Resource) error {
 	vms := p.privateGCPVMs()
 	priced := min(vms, cloudNATMaxVMs)
@@ -223,20 +232,48 @@ func cloudNAT(p *pricer, r inventory.Resource) error {
 	if vms > cloudNATMaxVMs {
 		note += fmt.Sprintf(", priced as %d (the per-VM charge stops at %d)", cloudNATMaxVMs, cloudNATMaxVMs)
 	}
-	return p.regional(r,
-		charge{key: "cloudnat/gateway-vm", quantity: hours(priced), note: note},
-		charge{key: "cloudnat/data", quantity: p.opts.Usage.CloudNATGBPerMonth, usage: true, note: "usage: cloudNatGBPerMonth"})
+	charges := []charge{
+		{key: "cloudnat/gateway-vm", quantity: hours(priced), note: note},
+		{key: "cloudnat/data", quantity: p.opts.Usage.CloudNATGBPerMonth, usage: true, note: "usage: cloudNatGBPerMonth"},
+	}
+	if strings.EqualFold(orDefault(r.String("natIpAllocateOption"), "AUTO_ONLY"), "AUTO_ONLY") {
+		ports := cloudNATDefaultPortsPerVM
+		if n, ok := r.Number("minPortsPerVm"); ok && n > 0 {
+			ports = int(n)
+		}
+		ips := max(1, (vms*ports+cloudNATPortsPerIP-1)/cloudNATPortsPerIP)
+		charges = append(charges, charge{key: "vpc/external-ipv4", quantity: hours(ips),
+			note: fmt.Sprintf("auto-allocated NAT IPs: %d (%d VMs × %d ports each, 64,512 ports per IP)", ips, vms, ports)})
+	}
+	return p.regional(r, charges...)
 }
 
-// forwardingRule: the first 5 rules of the inventory at the first-tier price, the rest
-// at the lower one.
+// forwardingRule: Cloud Load Balancing bills forwarding rules per project and region:
+// the first five together are one flat minimum charge ($0.025/h in all, not each), each
+// rule beyond five $0.01/h (Cloud Load Balancing pricing page, "Forwarding rules";
+// docs/prices.md). Global rules are counted apart from each region's. The first rule of
+// a group carries the minimum charge; the next four are covered by it.
 func forwardingRule(p *pricer, r inventory.Resource) error {
-	p.forwardingRules++
-	item, note := "lb/forwarding-rule-first-5", fmt.Sprintf("forwarding rule %d of the first 5", p.forwardingRules)
-	if p.forwardingRules > forwardingRulesFirstTier {
-		item, note = "lb/forwarding-rule-extra", fmt.Sprintf("forwarding rule %d: beyond the first 5", p.forwardingRules)
+	region, err := p.region(r)
+	if err != nil {
+		return err
 	}
-	return p.regional(r, charge{key: item, quantity: hours(1), note: note})
+	scope := region
+	if r.Type == "gcp:compute/globalForwardingRule:GlobalForwardingRule" {
+		scope = "global"
+	}
+	group := orDefault(r.String("project"), "the provider's project") + "/" + scope
+	p.forwardingRules[group]++
+	switch n := p.forwardingRules[group]; {
+	case n == 1:
+		return p.regional(r, charge{key: "lb/forwarding-rule-first-5", quantity: hours(1),
+			note: fmt.Sprintf("minimum charge for up to %d forwarding rules (%s): covers this rule and the next %d", forwardingRulesFirstTier, scope, forwardingRulesFirstTier-1)})
+	case n <= forwardingRulesFirstTier:
+		return nil // covered by the group's minimum charge
+	default:
+		return p.regional(r, charge{key: "lb/forwarding-rule-extra", quantity: hours(1),
+			note: fmt.Sprintf("forwarding rule %d (%s): beyond the first %d", n, scope, forwardingRulesFirstTier)})
+	}
 }
 
 // externalAddress: a reserved external IPv4 address (internal addresses are free).

@@ -127,15 +127,48 @@ func TestInstanceGroupIsPricedThroughItsTemplate(t *testing.T) {
 	}
 }
 
-// 7 rules: 5 × 730 h × $0.025 = $91.25, then 2 × 730 h × $0.01 = $14.60.
-func TestForwardingRulesBeyondTheFirstFiveCostLess(t *testing.T) {
+// Cloud Load Balancing bills the first five forwarding rules of a project and region as
+// one minimum charge ($0.025/h in all), each rule after five $0.01/h; global rules are
+// counted apart. 7 regional rules: 730 h × $0.025 = $18.25, then 2 × 730 h × $0.01 =
+// $14.60; 2 global rules: one more minimum charge, $18.25.
+func TestForwardingRulesShareOneMinimumChargePerRegion(t *testing.T) {
 	var rules []inventory.Resource
 	for i := 1; i <= 7; i++ {
 		rules = append(rules, res("gcp:compute/forwardingRule:ForwardingRule", fmt.Sprintf("rule-%d", i), obj{"region": "us-central1"}))
 	}
 	est := price(t, inv(rules...))
-	assert.Equal(t, map[string]float64{"gcp/us-central1/lb/forwarding-rule-first-5": 91.25, "gcp/us-central1/lb/forwarding-rule-extra": 14.60}, monthlyByKey(est))
-	assert.InDelta(t, 105.85, est.MonthlyUSD, 0.001)
+	assert.Equal(t, map[string]float64{"gcp/us-central1/lb/forwarding-rule-first-5": 18.25, "gcp/us-central1/lb/forwarding-rule-extra": 14.60}, monthlyByKey(est))
+	assert.InDelta(t, 32.85, est.MonthlyUSD, 0.001)
+
+	for i := 1; i <= 2; i++ {
+		rules = append(rules, res("gcp:compute/globalForwardingRule:GlobalForwardingRule", fmt.Sprintf("global-%d", i), obj{}))
+	}
+	est = price(t, inv(rules...))
+	assert.InDelta(t, 32.85+18.25, est.MonthlyUSD, 0.001)
+}
+
+// Cloud NAT with AUTO_ONLY allocates its own external IPs, billed like any in-use
+// address: one per 64,512 ports, each VM reserving minPortsPerVm (64 by default). A NAT
+// with MANUAL_ONLY is billed through its address resources, never twice.
+func TestCloudNATPricesTheAddressesItAllocates(t *testing.T) {
+	vm := func(name string) inventory.Resource {
+		return res("gcp:compute/instance:Instance", name, obj{"zone": "us-central1-a", "machineType": "e2-medium", "networkInterfaces": list(obj{"network": "default"})})
+	}
+	for _, tc := range []struct {
+		name string
+		nat  obj
+		ips  float64
+	}{
+		{"auto, default ports: one IP", obj{"region": "us-central1", "natIpAllocateOption": "AUTO_ONLY"}, 1},
+		{"auto, 32768 ports per VM, 3 VMs: two IPs", obj{"region": "us-central1", "natIpAllocateOption": "AUTO_ONLY", "minPortsPerVm": 32768}, 2},
+		{"manual: priced through its addresses", obj{"region": "us-central1", "natIpAllocateOption": "MANUAL_ONLY"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := price(t, inv(vm("a"), vm("b"), vm("c"), res("gcp:compute/routerNat:RouterNat", "nat", tc.nat)))
+			require.Empty(t, est.Unpriced, reasons(est))
+			assert.InDelta(t, tc.ips*730*0.005, monthlyByKey(est)["gcp/us-central1/vpc/external-ipv4"], 0.001)
+		})
+	}
 }
 
 // 40 private VMs are priced as 32: 32 × 730 × $0.0014 = $32.704; the public group's 2

@@ -31,7 +31,7 @@ const (
 // Price prices every resource of an inventory: each custom resource through the rule
 // of its type, free types not at all, anything else as Unpriced (never $0).
 func Price(inv *inventory.Inventory, opts Options) Estimate {
-	p := &pricer{inv: inv, opts: opts}
+	p := &pricer{inv: inv, opts: opts, forwardingRules: map[string]int{}}
 	for _, r := range inv.Custom() {
 		p.priceResource(r)
 	}
@@ -48,8 +48,9 @@ type pricer struct {
 	opts     Options
 	lines    []pricedLine
 	unpriced []Unpriced
-	// forwardingRules counts the GCP forwarding rules priced so far (the first 5 cost more).
-	forwardingRules int
+	// forwardingRules counts the GCP forwarding rules priced so far per project and
+	// region (the first 5 share one minimum charge).
+	forwardingRules map[string]int
 	// gkeCreditUsed: the free tier credits one cluster per billing account.
 	gkeCreditUsed bool
 }

@@ -21,11 +21,11 @@ func input(region string) spec.Input {
 
 func TestUnknownInvokeFailsLoudly(t *testing.T) {
 	_, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
-		_, err := ec2.LookupAmi(ctx, &ec2.LookupAmiArgs{Owners: []string{"amazon"}})
+		_, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Default: pulumi.BoolRef(true)})
 		return err
 	})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `no answer for invoke "aws:ec2/getAmi:getAmi"`)
+	assert.Contains(t, err.Error(), `no answer for invoke "aws:ec2/getVpc:getVpc"`)
 }
 
 func TestInvokeAnswersFollowTheStackRegion(t *testing.T) {
