@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/clusterbench/clusterbench/internal/catalog"
 	"github.com/clusterbench/clusterbench/internal/inventory"
@@ -41,6 +42,7 @@ func init() {
 	register(logGroup, "aws:cloudwatch/logGroup:LogGroup")
 	register(s3Bucket, "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket")
 	register(hostedZone, "aws:route53/zone:Zone")
+	register(ssmParameter, "aws:ssm/parameter:Parameter")
 	register(awsSnapshots, "aws:ebs/snapshot:Snapshot", "aws:dlm/lifecyclePolicy:LifecyclePolicy")
 }
 
@@ -312,6 +314,15 @@ func (p *pricer) regional(r inventory.Resource, charges ...charge) error {
 		p.add(r, c)
 	}
 	return nil
+}
+
+// ssmParameter: Parameter Store's standard parameters (the default tier) cost nothing;
+// advanced ones are billed per parameter-month (AWS Systems Manager pricing).
+func ssmParameter(p *pricer, r inventory.Resource) error {
+	if !strings.EqualFold(r.String("tier"), "Advanced") {
+		return nil
+	}
+	return p.regional(r, charge{key: "ssm/advanced-parameter", quantity: decimal.NewFromInt(1)})
 }
 
 func orDefault(s, def string) string {

@@ -244,3 +244,10 @@ func TestNodeGroupWithoutTemplateDiskGetsTheEKSDefault(t *testing.T) {
 	require.Empty(t, est.Unpriced, reasons(est))
 	assert.Equal(t, 4.00, monthlyByKey(est)["aws/us-east-1/ebs/gp2"])
 }
+
+// Standard Parameter Store parameters are free; advanced ones $0.05 a month each.
+func TestSSMParametersCostOnlyInTheAdvancedTier(t *testing.T) {
+	est := price(t, inv(res("aws:ssm/parameter:Parameter", "std", obj{"type": "SecureString"}), res("aws:ssm/parameter:Parameter", "adv", obj{"type": "String", "tier": "Advanced"})))
+	require.Empty(t, est.Unpriced, reasons(est))
+	assert.InDelta(t, 0.05, est.MonthlyUSD, 0.0001)
+}

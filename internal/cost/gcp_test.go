@@ -225,3 +225,10 @@ func TestMultiRegionBucketIsUnpricedWithItsKey(t *testing.T) {
 	require.Len(t, est.Unpriced, 1)
 	assert.Contains(t, est.Unpriced[0].Reason, "gcp/us/gcs/standard")
 }
+
+// A Secret Manager secret holds one active version once the bootstrap writes it: $0.06.
+func TestSecretManagerSecretsPayForOneActiveVersion(t *testing.T) {
+	est := price(t, inv(res("gcp:secretmanager/secret:Secret", "join-token", obj{"secretId": "s"}), res("gcp:secretmanager/secret:Secret", "ca-hash", obj{"secretId": "t"})))
+	require.Empty(t, est.Unpriced, reasons(est))
+	assert.InDelta(t, 0.12, est.MonthlyUSD, 0.0001)
+}
