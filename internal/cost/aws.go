@@ -206,7 +206,9 @@ func (p *pricer) awsFleet(r inventory.Resource, n int, lt inventory.Resource, ha
 			continue
 		}
 		typ := orDefault(lt.String(fmt.Sprintf("blockDeviceMappings.%d.ebs.volumeType", i)), defaultEBSType)
-		f.disks = append(f.disks, disk{sizeGB: int(size), typ: typ})
+		iops, _ := lt.Number(fmt.Sprintf("blockDeviceMappings.%d.ebs.iops", i))
+		throughput, _ := lt.Number(fmt.Sprintf("blockDeviceMappings.%d.ebs.throughput", i))
+		f.disks = append(f.disks, disk{sizeGB: int(size), typ: typ, iops: int(iops), throughput: int(throughput)})
 	}
 	// The caller picks the default disk when the template sets none (EKS: 20 GB; an
 	// AMI: 8 GB). An explicit public-IP setting overrides the subnets'.
@@ -235,13 +237,48 @@ func (p *pricer) anySubnetMapsPublicIP(r inventory.Resource, prop string) bool {
 	return false
 }
 
-// ebsVolume: size × type GB-months.
+// ebsVolume: size × type GB-months, and gp3 performance above its baseline.
 func ebsVolume(p *pricer, r inventory.Resource) error {
 	size, err := count(r, "size")
 	if err != nil {
 		return err
 	}
-	return p.regional(r, charge{key: "ebs/" + orDefault(r.String("type"), defaultEBSType), quantity: decimal.NewFromInt(int64(size))})
+	d := disk{sizeGB: size, typ: orDefault(r.String("type"), defaultEBSType)}
+	iops, _ := r.Number("iops")
+	throughput, _ := r.Number("throughput")
+	d.iops, d.throughput = int(iops), int(throughput)
+	charges := []charge{{key: "ebs/" + d.typ, quantity: decimal.NewFromInt(int64(size))}}
+	for _, c := range gp3Extras(d, 1) {
+		c.key = "ebs/" + c.key
+		charges = append(charges, c)
+	}
+	return p.regional(r, charges...)
+}
+
+// gp3 includes 3,000 IOPS and 125 MB/s with every volume; provisioned IOPS and
+// throughput above that are billed per IOPS-month and per MB/s-month (Amazon EBS
+// pricing, "gp3"; docs/prices.md).
+const (
+	gp3BaselineIOPS       = 3000
+	gp3BaselineThroughput = 125
+)
+
+// gp3Extras are the charges (keys "gp3-iops", "gp3-throughput") of n gp3 volumes
+// provisioned above the baseline; none for other types or at the baseline.
+func gp3Extras(d disk, n int) []charge {
+	if d.typ != "gp3" {
+		return nil
+	}
+	var out []charge
+	if extra := d.iops - gp3BaselineIOPS; extra > 0 {
+		out = append(out, charge{key: "gp3-iops", quantity: decimal.NewFromInt(int64(n * extra)),
+			note: fmt.Sprintf("%d × %d IOPS above the %d included", n, extra, gp3BaselineIOPS)})
+	}
+	if extra := d.throughput - gp3BaselineThroughput; extra > 0 {
+		out = append(out, charge{key: "gp3-throughput", quantity: decimal.NewFromInt(int64(n * extra)),
+			note: fmt.Sprintf("%d × %d MB/s above the %d included", n, extra, gp3BaselineThroughput)})
+	}
+	return out
 }
 
 // natGateway: its hours, plus the usage preset's GB processed.

@@ -251,3 +251,13 @@ func TestSSMParametersCostOnlyInTheAdvancedTier(t *testing.T) {
 	require.Empty(t, est.Unpriced, reasons(est))
 	assert.InDelta(t, 0.05, est.MonthlyUSD, 0.0001)
 }
+
+// gp3 includes 3,000 IOPS and 125 MB/s; above that, $0.005 per IOPS-month and $0.04 per
+// MB/s-month. A 100 GB volume at 6,000 IOPS and 250 MB/s: 8.00 + 15.00 + 5.00 = 28.00;
+// the same in a launch template run by 2 instances doubles it.
+func TestGP3PerformanceAboveTheBaselineIsBilled(t *testing.T) {
+	est := price(t, inv(res("aws:ebs/volume:Volume", "fast", obj{"availabilityZone": "us-east-1a", "size": 100, "type": "gp3", "iops": 6000, "throughput": 250}),
+		res("aws:ebs/volume:Volume", "baseline", obj{"availabilityZone": "us-east-1a", "size": 100, "type": "gp3", "iops": 3000, "throughput": 125})))
+	require.Empty(t, est.Unpriced, reasons(est))
+	assert.InDelta(t, 28.00+8.00, est.MonthlyUSD, 0.001)
+}

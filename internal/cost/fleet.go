@@ -27,6 +27,8 @@ type fleet struct {
 type disk struct {
 	sizeGB int
 	typ    string
+	// iops and throughput (MB/s) as provisioned; gp3 bills what exceeds its baseline.
+	iops, throughput int
 }
 
 // The services of a fleet's prices, per cloud.
@@ -64,6 +66,12 @@ func priceFleet(p *pricer, r inventory.Resource) error {
 		}
 		p.add(r, charge{key: key(f.cloud, f.region, svc.disk, d.typ), quantity: decimal.NewFromInt(int64(f.instances * d.sizeGB)),
 			note: diskNote(f, d)})
+		if f.cloud == "aws" {
+			for _, c := range gp3Extras(d, f.instances) {
+				c.key = key(f.cloud, f.region, svc.disk, c.key)
+				p.add(r, c)
+			}
+		}
 	}
 	if f.publicIP {
 		p.add(r, charge{key: f.cloud + "/" + f.region + "/" + svc.publicIP, quantity: hours(f.instances),
