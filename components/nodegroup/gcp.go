@@ -31,6 +31,9 @@ type GcpGroupArgs struct {
 	// TargetPools register the group's VMs with a network load balancer.
 	TargetPools pulumi.StringArrayInput
 	Labels      map[string]string
+	// BaseInstanceName starts every VM's name (the group's name when empty): IAM
+	// conditions on instance names select a cluster's VMs by it.
+	BaseInstanceName string
 }
 
 // GcpGroup is an instance template and its group: Zonal for one zone, else Regional
@@ -45,6 +48,10 @@ type GcpGroup struct {
 // may scale, its autoscaler name+"-autoscaler".
 func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...pulumi.ResourceOption) (*GcpGroup, error) {
 	labels := withRole(args.Labels, RoleLabelGCP, args.Role)
+	base := args.BaseInstanceName
+	if base == "" {
+		base = name
+	}
 	nic := &compute.InstanceTemplateNetworkInterfaceArgs{Subnetwork: args.Subnetwork}
 	if args.Public {
 		nic.AccessConfigs = compute.InstanceTemplateNetworkInterfaceAccessConfigArray{&compute.InstanceTemplateNetworkInterfaceAccessConfigArgs{}}
@@ -84,7 +91,7 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 	g := &GcpGroup{Template: tpl}
 	if len(args.Zones) == 1 {
 		g.Zonal, err = compute.NewInstanceGroupManager(ctx, name, &compute.InstanceGroupManagerArgs{
-			BaseInstanceName: pulumi.String(name),
+			BaseInstanceName: pulumi.String(base),
 			Zone:             pulumi.String(args.Zones[0]),
 			TargetSize:       pulumi.Int(args.Size.Desired),
 			TargetPools:      args.TargetPools,
@@ -98,7 +105,7 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 		return g, g.autoscale(ctx, name, args, opts)
 	}
 	g.Regional, err = compute.NewRegionInstanceGroupManager(ctx, name, &compute.RegionInstanceGroupManagerArgs{
-		BaseInstanceName:        pulumi.String(name),
+		BaseInstanceName:        pulumi.String(base),
 		Region:                  pulumi.String(args.Region),
 		DistributionPolicyZones: pulumi.ToStringArray(args.Zones),
 		// EVEN keeps the zones balanced, so a zone loss costs a known share.
