@@ -220,7 +220,7 @@ func persistentDisk(p *pricer, r inventory.Resource) error {
 }
 
 // cloudNAT: one VM-hour per VM it serves (every GCE VM and GKE node of the inventory
-// without an external IP), up to 32 VMs, plus the usage preset's GB processed, plus the
+// without an external IP) up to 32 VMs, one flat rate above (Cloud NAT pricing), plus the usage preset's GB processed, plus the
 // external IPv4 addresses it allocates itself (natIpAllocateOption AUTO_ONLY, each billed
 // like any in-use external address: Cloud NAT pricing page, "NAT IP addresses"). Each
 // NAT IP offers 64,512 source ports and every VM reserves minPortsPerVm of them (64 by
@@ -228,13 +228,14 @@ func persistentDisk(p *pricer, r inventory.Resource) error {
 // takes by hand (MANUAL_ONLY) are priced as the address resources they are, never here.
 func cloudNAT(p *pricer, r inventory.Resource) error {
 	vms := p.privateGCPVMs()
-	priced := min(vms, cloudNATMaxVMs)
-	note := fmt.Sprintf("VMs without an external IP: %d", vms)
+	gateway := charge{key: "cloudnat/gateway-vm", quantity: hours(vms), note: fmt.Sprintf("VMs without an external IP: %d", vms)}
 	if vms > cloudNATMaxVMs {
-		note += fmt.Sprintf(", priced as %d (the per-VM charge stops at %d)", cloudNATMaxVMs, cloudNATMaxVMs)
+		// Above 32 VMs the gateway is one flat hourly rate, not 32 × the per-VM rate.
+		gateway = charge{key: "cloudnat/gateway-flat", quantity: hours(1),
+			note: fmt.Sprintf("VMs without an external IP: %d: above %d, one flat hourly rate", vms, cloudNATMaxVMs)}
 	}
 	charges := []charge{
-		{key: "cloudnat/gateway-vm", quantity: hours(priced), note: note},
+		gateway,
 		{key: "cloudnat/data", quantity: p.opts.Usage.CloudNATGBPerMonth, usage: true, note: "usage: cloudNatGBPerMonth"},
 	}
 	if strings.EqualFold(orDefault(r.String("natIpAllocateOption"), "AUTO_ONLY"), "AUTO_ONLY") {

@@ -171,27 +171,33 @@ func TestCloudNATPricesTheAddressesItAllocates(t *testing.T) {
 	}
 }
 
-// 40 private VMs are priced as 32: 32 × 730 × $0.0014 = $32.704; the public group's 2
-// VMs are not served. Data: 150 GB × $0.045 = $6.75.
-func TestCloudNATChargesPerPrivateVMUpTo32(t *testing.T) {
-	tpl, group := managers(40, nil)
+// Cloud NAT bills $0.0014 per VM-hour up to 32 VMs and a flat $0.044/h above (not 32 ×
+// $0.0014 = $0.0448): 40 private VMs cost 730 × $0.044 = $32.12; 32 VMs cost 32 × 730 ×
+// $0.0014 = $32.704; the public group's 2 VMs are not served. Data: 150 GB × $0.045.
+func TestCloudNATChargesPerPrivateVMThenAFlatRate(t *testing.T) {
 	publicTpl := res("gcp:compute/instanceTemplate:InstanceTemplate", "edge", obj{"machineType": "e2-medium",
 		"networkInterfaces": list(obj{"accessConfigs": list(obj{})})})
 	edge := res("gcp:compute/instanceGroupManager:InstanceGroupManager", "edge", obj{"targetSize": 2.0, "versions": list(obj{"instanceTemplate": "edge-id"})})
-	nat := res("gcp:compute/routerNat:RouterNat", "nat", obj{"region": "us-central1"})
+	nat := res("gcp:compute/routerNat:RouterNat", "nat", obj{"region": "us-central1", "natIpAllocateOption": "MANUAL_ONLY"})
+	with := func(n float64) []inventory.Resource {
+		tpl, group := managers(n, nil)
+		return []inventory.Resource{tpl, group, publicTpl, edge, nat}
+	}
 	for _, tc := range []struct {
-		name string
-		rs   []inventory.Resource
-		vms  float64
+		name        string
+		rs          []inventory.Resource
+		perVM, flat float64
 	}{
-		{"40 private VMs priced as 32", []inventory.Resource{tpl, group, publicTpl, edge, nat}, 32},
-		{"2 public VMs only: none served", []inventory.Resource{publicTpl, edge, nat}, 0},
+		{"40 private VMs: the flat rate", with(40), 0, 730 * 0.044},
+		{"32 private VMs: per VM", with(32), 32 * 730 * 0.0014, 0},
+		{"2 public VMs only: none served", []inventory.Resource{publicTpl, edge, nat}, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			est := price(t, inv(tc.rs...))
 			require.Empty(t, est.Unpriced, reasons(est))
 			byKey := monthlyByKey(est)
-			assert.InDelta(t, tc.vms*730*0.0014, byKey["gcp/us-central1/cloudnat/gateway-vm"], 0.005)
+			assert.InDelta(t, tc.perVM, byKey["gcp/us-central1/cloudnat/gateway-vm"], 0.005)
+			assert.InDelta(t, tc.flat, byKey["gcp/us-central1/cloudnat/gateway-flat"], 0.005)
 			assert.InDelta(t, 6.75, byKey["gcp/us-central1/cloudnat/data"], 0.001)
 		})
 	}
