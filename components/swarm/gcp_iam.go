@@ -1,0 +1,98 @@
+package swarm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Secret Manager roles, bound per secret (never project-wide).
+const (
+	secretAccessor     = "roles/secretmanager.secretAccessor"
+	secretVersionAdder = "roles/secretmanager.secretVersionAdder"
+)
+
+// iam: a dedicated service account per node role (never the default compute account,
+// which holds project-wide Editor), and one secret per store key with its bindings.
+// Managers read and add versions of every key; workers read the worker token and the
+// managers' addresses only. The accounts have no project-level role at all.
+func (b *gcpBuilder) iam() error {
+	var err error
+	if b.managerAccount, err = b.serviceAccount(RoleManager); err != nil {
+		return err
+	}
+	if b.workerAccount, err = b.serviceAccount(RoleWorker); err != nil {
+		return err
+	}
+	workerReads := map[string]bool{}
+	for _, k := range WorkerKeys {
+		workerReads[k] = true
+	}
+	for _, key := range StoreKeys {
+		// The nodes add the versions (the first version of "lock" names the node that
+		// runs `swarm init`); Pulumi owns only the empty secret.
+		secret, err := secretmanager.NewSecret(b.ctx, fmt.Sprintf("%s-%s", b.name, key), &secretmanager.SecretArgs{
+			SecretId:    pulumi.Sprintf("%s-%s", b.storePath, key),
+			Project:     pulumi.String(b.s.Project),
+			Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
+			Labels:      pulumi.StringMap{"clusterbench-swarm": pulumi.String(b.name)},
+		}, b.parent)
+		if err != nil {
+			return err
+		}
+		grants := []secretGrant{{RoleManager, b.managerAccount, secretAccessor}, {RoleManager, b.managerAccount, secretVersionAdder}}
+		if workerReads[key] {
+			grants = append(grants, secretGrant{RoleWorker, b.workerAccount, secretAccessor})
+		}
+		for _, g := range grants {
+			verb := strings.TrimPrefix(g.iamRole, "roles/secretmanager.secret")
+			if _, err := secretmanager.NewSecretIamMember(b.ctx, fmt.Sprintf("%s-%s-%s-%s", b.name, key, g.role, strings.ToLower(verb)), &secretmanager.SecretIamMemberArgs{
+				SecretId: secret.SecretId, Project: pulumi.String(b.s.Project),
+				Role: pulumi.String(g.iamRole), Member: g.account.Member,
+			}, b.parent); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// secretGrant is one role's binding on one secret.
+type secretGrant struct {
+	role    string
+	account *serviceaccount.Account
+	iamRole string
+}
+
+func (b *gcpBuilder) serviceAccount(role string) (*serviceaccount.Account, error) {
+	return serviceaccount.NewAccount(b.ctx, fmt.Sprintf("%s-%s", b.name, role), &serviceaccount.AccountArgs{
+		AccountId:   pulumi.String(accountID(b.ctx.Stack(), b.name, role)),
+		DisplayName: pulumi.Sprintf("Swarm %ss of %s/%s", role, b.ctx.Stack(), b.name),
+		Project:     pulumi.String(b.s.Project),
+	}, b.parent)
+}
+
+var invalidAccountChars = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// accountID is a valid service account id (6–30 characters, [a-z][a-z0-9-]*) from its
+// parts; a long one is cut and suffixed with a hash, so two stacks never collide.
+func accountID(parts ...string) string {
+	id := strings.Trim(invalidAccountChars.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-"), "-")
+	if id == "" || id[0] < 'a' || id[0] > 'z' {
+		id = "cb-" + id
+	}
+	if len(id) > 30 {
+		sum := sha256.Sum256([]byte(id))
+		id = strings.TrimRight(id[:23], "-") + "-" + hex.EncodeToString(sum[:])[:6]
+	}
+	for len(id) < 6 {
+		id += "-x"
+	}
+	return id
+}
