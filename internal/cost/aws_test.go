@@ -261,3 +261,24 @@ func TestGP3PerformanceAboveTheBaselineIsBilled(t *testing.T) {
 	require.Empty(t, est.Unpriced, reasons(est))
 	assert.InDelta(t, 28.00+8.00, est.MonthlyUSD, 0.001)
 }
+
+// Spot capacity is never priced as on-demand: the fleet is unpriced, saying why.
+func TestSpotCapacityIsUnpricedNotOnDemand(t *testing.T) {
+	lt := res("aws:ec2/launchTemplate:LaunchTemplate", "spot-lt", obj{"instanceType": "t3.large", "instanceMarketOptions": obj{"marketType": "spot"}})
+	for _, tc := range []struct {
+		name string
+		rs   []inventory.Resource
+	}{
+		{"EKS node group capacityType SPOT", []inventory.Resource{res("aws:eks/nodeGroup:NodeGroup", "ng", obj{"capacityType": "SPOT", "scalingConfig": obj{"desiredSize": 2}, "instanceTypes": list("t3.large")})}},
+		{"ASG with a spot launch template", []inventory.Resource{lt, res("aws:autoscaling/group:Group", "asg", obj{"desiredCapacity": 2, "launchTemplate": obj{"id": "spot-lt-id"}})}},
+		{"ASG mixed instances, default 0% on-demand", []inventory.Resource{res("aws:ec2/launchTemplate:LaunchTemplate", "od-lt", obj{"instanceType": "t3.large"}),
+			res("aws:autoscaling/group:Group", "asg", obj{"desiredCapacity": 2, "mixedInstancesPolicy": obj{"launchTemplate": obj{"launchTemplateSpecification": obj{"launchTemplateId": "od-lt-id"}}}})}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := price(t, inv(tc.rs...))
+			require.Len(t, est.Unpriced, 1)
+			assert.Contains(t, est.Unpriced[0].Reason, "spot or preemptible capacity")
+			assert.Zero(t, est.MonthlyUSD)
+		})
+	}
+}

@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/shopspring/decimal"
@@ -57,6 +58,11 @@ func priceFleet(p *pricer, r inventory.Resource) error {
 	if err != nil {
 		return err
 	}
+	if why := p.spotCapacity(r); why != "" {
+		// Spot prices move hourly and the catalog holds on-demand list prices only:
+		// pricing spot as on-demand would overstate it silently (issue 12, item 4).
+		return fmt.Errorf("spot or preemptible capacity (%s): the catalog has on-demand list prices only and spot prices change hourly; add a dated spot entry under the machine type's key in a --prices FILE to price it", why)
+	}
 	svc := fleetServices[f.cloud]
 	p.add(r, charge{key: key(f.cloud, f.region, svc.compute, f.machineType), quantity: hours(f.instances),
 		note: fmt.Sprintf("%d × %s", f.instances, f.machineType)})
@@ -107,4 +113,40 @@ func (p *pricer) privateGCPVMs() int {
 		}
 	}
 	return n
+}
+
+// spotCapacity says why a fleet runs on spot or preemptible capacity ("" for on-demand):
+// EKS capacityType SPOT, spot market options on an instance or its launch template, an
+// autoscaling group whose mixed-instances policy buys spot above its on-demand base, a
+// GKE pool's spot/preemptible nodes, a GCE VM or template's SPOT provisioning model.
+func (p *pricer) spotCapacity(r inventory.Resource) string {
+	lt, hasLT := p.launchTemplate(r, "launchTemplate.id", "launchTemplate.name",
+		"mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateId")
+	tpl, hasTpl := p.linkedOne(r, "versions.0.instanceTemplate", instanceTemplate)
+	switch {
+	case strings.EqualFold(r.String("capacityType"), "SPOT"):
+		return "capacityType SPOT"
+	case strings.EqualFold(r.String("instanceMarketOptions.marketType"), "spot"),
+		hasLT && strings.EqualFold(lt.String("instanceMarketOptions.marketType"), "spot"):
+		return "instanceMarketOptions.marketType spot"
+	case mixedSpot(r):
+		return "mixedInstancesPolicy buys spot above its on-demand base"
+	case truthy(r, "nodeConfig.spot"), truthy(r, "nodeConfig.preemptible"):
+		return "nodeConfig spot/preemptible"
+	case gceSpot(r), hasTpl && gceSpot(tpl):
+		return "scheduling: SPOT or preemptible"
+	}
+	return ""
+}
+
+func mixedSpot(r inventory.Resource) bool {
+	if _, ok := r.Path("mixedInstancesPolicy"); !ok {
+		return false
+	}
+	pct, set := r.Number("mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity")
+	return !set || pct < 100 // the API's default is 0: all spot above the base
+}
+
+func gceSpot(r inventory.Resource) bool {
+	return truthy(r, "scheduling.preemptible") || strings.EqualFold(r.String("scheduling.provisioningModel"), "SPOT")
 }

@@ -76,6 +76,12 @@ func gkeClusterFee(p *pricer, r inventory.Resource) error {
 			note: fmt.Sprintf("GKE free tier: $%s per billing account and month, capped at the fee", credit.USD.StringFixed(2))},
 			credit.Unit, capped.Neg())
 	}
+	if truthy(r, "enableAutopilot") {
+		// Autopilot bills the pods' vCPU, memory and storage requests, not nodes (GKE
+		// pricing, "Autopilot"): the document says nothing of the pods, so the compute
+		// is listed as unpriced, never a silent $0 (issue 12, item 5).
+		p.unprice(r, "Autopilot compute: the pods' vCPU and memory requests are billed per hour, and a Pulumi document does not hold them; only the cluster fee is priced")
+	}
 	if f, _ := defaultNodePoolFleet(p, r); f.instances > 0 {
 		return priceFleet(p, r)
 	}

@@ -28,8 +28,8 @@ func TestGKEFreeTierCreditsOnlyOneZonalClusterAndOnlyWithTheOption(t *testing.T)
 	}{
 		{"zonal cluster with the free tier: fee minus the capped credit", []inventory.Resource{gke("c", "us-central1-a", nil)}, true, 0},
 		{"zonal cluster without the option", []inventory.Resource{gke("c", "us-central1-a", nil)}, false, 73.00},
-		// (+ $1.00: a regional cluster spans three zones, so 100 GB of inter-zone traffic)
-		{"regional cluster: no credit", []inventory.Resource{gke("c", "us-central1", nil)}, true, 74.00},
+		// (a regional cluster with no node pool runs nothing in its zones: no inter-zone traffic)
+		{"regional cluster: no credit", []inventory.Resource{gke("c", "us-central1", nil)}, true, 73.00},
 		{"two zonal clusters: one credit per billing account", []inventory.Resource{gke("a", "us-central1-a", nil), gke("b", "us-central1-b", nil)}, true, 73.00},
 	}
 	for _, tc := range cases {
@@ -237,4 +237,27 @@ func TestSecretManagerSecretsPayForOneActiveVersion(t *testing.T) {
 	est := price(t, inv(res("gcp:secretmanager/secret:Secret", "join-token", obj{"secretId": "s"}), res("gcp:secretmanager/secret:Secret", "ca-hash", obj{"secretId": "t"})))
 	require.Empty(t, est.Unpriced, reasons(est))
 	assert.InDelta(t, 0.12, est.MonthlyUSD, 0.0001)
+}
+
+// Spot GKE pools and Autopilot compute are listed as unpriced, with the reason.
+func TestGKESpotPoolsAndAutopilotComputeAreUnpriced(t *testing.T) {
+	pool := res("gcp:container/nodePool:NodePool", "spot", obj{"location": "us-central1-a", "nodeCount": 2, "nodeConfig": obj{"machineType": "e2-standard-2", "spot": true}})
+	est := price(t, inv(pool))
+	require.Len(t, est.Unpriced, 1)
+	assert.Contains(t, est.Unpriced[0].Reason, "spot or preemptible")
+
+	autopilot := res("gcp:container/cluster:Cluster", "ap", obj{"location": "us-central1", "enableAutopilot": true})
+	est = price(t, inv(autopilot))
+	require.Len(t, est.Unpriced, 1)
+	assert.Contains(t, est.Unpriced[0].Reason, "Autopilot compute")
+	assert.InDelta(t, 73.0, monthlyByKey(est)["gcp/global/gke/cluster-management"], 0.001, "the cluster fee is still priced")
+}
+
+// A regional GKE cluster that keeps no node pool of its own runs nothing in its zones:
+// alone, it causes no inter-zone traffic.
+func TestRegionalGKEClusterWithoutNodesHasNoInterZoneTraffic(t *testing.T) {
+	cluster := res("gcp:container/cluster:Cluster", "gke", obj{"location": "us-central1", "removeDefaultNodePool": true, "initialNodeCount": 1})
+	est := price(t, inv(cluster))
+	assert.InDelta(t, 73.0, est.MonthlyUSD, 0.001)
+	assert.NotContains(t, monthlyByKey(est), "gcp/us-central1/vpc/inter-zone-data")
 }

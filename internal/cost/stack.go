@@ -41,7 +41,7 @@ func (p *pricer) excluded() []string {
 		"Internet egress and cross-region data transfer are not priced; only NAT data processing and inter-zone traffic are, from the usage preset.",
 		"Usage-based lines (NAT data, load balancer capacity units, logs, object storage, snapshots, inter-zone traffic) follow the usage preset, not measured traffic.",
 		"Prices are on-demand list prices: savings plans, reserved instances, committed-use and sustained-use discounts, credits other than the GKE free tier, support plans and taxes are not applied.",
-		"Provisioned IOPS and throughput above a volume type's baseline, DNS queries, container registries and API request charges are not priced.",
+		"Provisioned IOPS of io1/io2 volumes, DNS queries, container registries and API request charges are not priced (gp3 IOPS and throughput above the included baseline are).",
 	}
 	if len(zonesOf(p.inv, "aws")) <= 1 && len(zonesOf(p.inv, "gcp")) <= 1 {
 		out = append(out, "Inter-zone traffic is not priced: the inventory places nothing of one cloud in more than one zone.")
@@ -61,7 +61,7 @@ func (p *pricer) excluded() []string {
 func zonesOf(inv *inventory.Inventory, cloud string) map[string]bool {
 	zones := map[string]bool{}
 	for _, r := range inv.Custom() {
-		if cloudOf(r.Type) != cloud {
+		if cloudOf(r.Type) != cloud || runsNoNodes(inv, r) {
 			continue
 		}
 		for _, key := range []string{"availabilityZone", "zone"} {
@@ -85,6 +85,14 @@ func zonesOf(inv *inventory.Inventory, cloud string) map[string]bool {
 		}
 	}
 	return zones
+}
+
+// runsNoNodes: a GKE cluster that removes its default node pool and has no pools in the
+// inventory runs nothing in its zones (control-plane traffic is not billed). With pools,
+// the cluster's location stands for theirs: a pool inherits its cluster's zones.
+func runsNoNodes(inv *inventory.Inventory, r inventory.Resource) bool {
+	return r.Type == gkeCluster && truthy(r, "removeDefaultNodePool") && !truthy(r, "enableAutopilot") &&
+		len(inv.OfType("gcp:container/nodePool:NodePool")) == 0
 }
 
 // regionalSpread: a resource placed in a region (not a zone) that runs in several zones
