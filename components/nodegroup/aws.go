@@ -69,7 +69,9 @@ func NewAwsGroup(ctx *pulumi.Context, name string, args *AwsGroupArgs, opts ...p
 		NamePrefix:   pulumi.String(name + "-"),
 		ImageId:      pulumi.String(args.ImageID),
 		InstanceType: pulumi.String(args.InstanceType),
-		UserData:     pulumi.ToSecret(userData).(pulumi.StringOutput),
+		// No secret ever goes into user data (join material lives in the store), so it
+		// stays readable in previews and diffs.
+		UserData: userData,
 		IamInstanceProfile: &ec2.LaunchTemplateIamInstanceProfileArgs{
 			Name: args.InstanceProfileName,
 		},

@@ -36,6 +36,11 @@ type GcpGroupArgs struct {
 	BaseInstanceName string
 }
 
+// The groups point at their template by its ID (projects/P/global/instanceTemplates/N,
+// which the API accepts as a partial URL); names are unique (NamePrefix), so a changed
+// template is a new ID and the group rolls to it. Every group carries the role labels on
+// its VMs (allInstancesConfig), so the group itself says what it runs.
+
 // GcpGroup is an instance template and its group: Zonal for one zone, else Regional
 // (with an autoscaler when the size may vary).
 type GcpGroup struct {
@@ -78,7 +83,8 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 			"enable-oslogin":         pulumi.String("TRUE"),
 			"block-project-ssh-keys": pulumi.String("TRUE"),
 		},
-		MetadataStartupScript: pulumi.ToSecret(args.StartupScript).(pulumi.StringOutput),
+		// No secret ever goes into a startup script (join material lives in the store).
+		MetadataStartupScript: args.StartupScript,
 		ShieldedInstanceConfig: &compute.InstanceTemplateShieldedInstanceConfigArgs{
 			EnableSecureBoot: pulumi.Bool(true), EnableVtpm: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true),
 		},
@@ -96,8 +102,9 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 			TargetSize:       pulumi.Int(args.Size.Desired),
 			TargetPools:      args.TargetPools,
 			Versions: compute.InstanceGroupManagerVersionArray{&compute.InstanceGroupManagerVersionArgs{
-				InstanceTemplate: tpl.SelfLinkUnique,
+				InstanceTemplate: tpl.ID(),
 			}},
+			AllInstancesConfig: &compute.InstanceGroupManagerAllInstancesConfigArgs{Labels: pulumi.ToStringMap(labels)},
 		}, append(opts, ignoreTargetSizeWhenScaling(args.Size)...)...)
 		if err != nil {
 			return nil, err
@@ -113,8 +120,9 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 		TargetSize:                    pulumi.Int(args.Size.Desired),
 		TargetPools:                   args.TargetPools,
 		Versions: compute.RegionInstanceGroupManagerVersionArray{&compute.RegionInstanceGroupManagerVersionArgs{
-			InstanceTemplate: tpl.SelfLinkUnique,
+			InstanceTemplate: tpl.ID(),
 		}},
+		AllInstancesConfig: &compute.RegionInstanceGroupManagerAllInstancesConfigArgs{Labels: pulumi.ToStringMap(labels)},
 	}, append(opts, ignoreTargetSizeWhenScaling(args.Size)...)...)
 	if err != nil {
 		return nil, err
