@@ -55,8 +55,8 @@ func memberWord(s *spec.Spec) string {
 func memberZones(inv *inventory.Inventory) []string {
 	var zones []string
 	for _, r := range inv.Custom() {
-		if role(r) != RoleControlPlane {
-			continue
+		if !runsMachines[r.Type] || role(r) != RoleControlPlane {
+			continue // templates carry the role too, but run nothing themselves
 		}
 		count := 1
 		if n, ok := groupSize(r); ok {
@@ -80,8 +80,18 @@ func role(r inventory.Resource) string {
 			return v
 		}
 	}
-	if v := r.String("labels." + RoleLabelGCP); v != "" {
-		return v
+	for _, labels := range []string{"labels.", "properties.labels.", "allInstancesConfig.labels."} {
+		if v := r.String(labels + RoleLabelGCP); v != "" {
+			return v
+		}
 	}
-	return r.String("properties.labels." + RoleLabelGCP)
+	return ""
+}
+
+// runsMachines are the types that run machines: groups and single instances.
+var runsMachines = map[string]bool{
+	"aws:autoscaling/group:Group": true, "aws:ec2/instance:Instance": true,
+	"gcp:compute/instanceGroupManager:InstanceGroupManager": true,
+	"gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": true,
+	"gcp:compute/instance:Instance": true,
 }

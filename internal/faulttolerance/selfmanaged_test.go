@@ -80,3 +80,38 @@ func TestNetworkSinglePointsOfFailure(t *testing.T) {
 	assert.ElementsMatch(t, []string{"nat-a", "bastion"}, names)
 	assert.Contains(t, a.OperationalDuties[0], "swarm raft backups")
 }
+
+// Launch templates carry the role tag too (it goes on their instances), but a member is
+// a group or an instance: counting templates would double the members.
+func TestTemplatesWithTheRoleAreNotMembers(t *testing.T) {
+	s := &spec.Spec{Cloud: spec.AWS, Orchestrator: spec.Swarm}
+	var templates []inventory.Resource
+	for m := 0; m < 3; m++ {
+		templates = append(templates, inventory.Resource{Type: "aws:ec2/launchTemplate:LaunchTemplate", Name: fmt.Sprintf("member-%d-lt", m),
+			Inputs: map[string]any{"tags": map[string]any{faulttolerance.RoleTagAWS: faulttolerance.RoleControlPlane}}})
+	}
+	a := faulttolerance.Assess(selfManaged(3, 3, 3, templates...), s)
+	assert.Equal(t, 3, a.ControlPlaneMembers)
+	assert.True(t, a.ZoneLossSurvivable)
+}
+
+// On GCE each member is a zonal MIG of one whose VMs carry the role label
+// (allInstancesConfig); the workers' regional MIG is not a member.
+func TestGCEMembersAreLabelledZonalGroups(t *testing.T) {
+	s := &spec.Spec{Cloud: spec.GCP, Orchestrator: spec.Swarm}
+	inv := &inventory.Inventory{Stack: "swarm-gcp"}
+	zones := []string{"us-central1-a", "us-central1-b", "us-central1-c"}
+	for m := 0; m < 5; m++ {
+		inv.Resources = append(inv.Resources, inventory.Resource{Type: "gcp:compute/instanceGroupManager:InstanceGroupManager", Name: fmt.Sprintf("manager-%d", m),
+			Inputs: map[string]any{"targetSize": 1.0, "zone": zones[m%2],
+				"allInstancesConfig": map[string]any{"labels": map[string]any{faulttolerance.RoleLabelGCP: faulttolerance.RoleControlPlane}}}})
+	}
+	inv.Resources = append(inv.Resources, inventory.Resource{Type: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", Name: "workers",
+		Inputs: map[string]any{"targetSize": 3.0, "distributionPolicyZones": []any{zones[0], zones[1], zones[2]},
+			"allInstancesConfig": map[string]any{"labels": map[string]any{faulttolerance.RoleLabelGCP: "worker"}}}})
+	a := faulttolerance.Assess(inv, s)
+	assert.Equal(t, 5, a.ControlPlaneMembers)
+	assert.Equal(t, 2, a.ControlPlaneFailuresTolerated, "5 managers tolerate 2")
+	assert.False(t, a.ZoneLossSurvivable, "5 managers over 2 zones (3-2): losing the zone of 3 loses quorum")
+	assert.Equal(t, 0.67, a.WorkerCapacityAfterZoneLoss)
+}
