@@ -1,0 +1,118 @@
+package awsmodel
+
+import (
+	"fmt"
+
+	"github.com/clusterbench/clusterbench/components/iampolicy"
+	"github.com/clusterbench/clusterbench/components/selfmanaged"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// iam: one role per node role, each with an inline policy naming exactly what the
+// bootstrap and kubelet use (kops pkg/model/iam: separate master and node policies);
+// no statement allows every action on every resource.
+func (b *builder) iam() error {
+	cpPolicy := pulumi.All(b.targetGroup.Arn, b.bucket.Arn).ApplyT(func(v []any) (string, error) {
+		return iampolicy.Document(b.controlPlaneStatements(v[0].(string), v[1].(string))...)
+	}).(pulumi.StringOutput)
+	var err error
+	if b.controlPlaneProfile, err = b.role("control-plane", cpPolicy); err != nil {
+		return err
+	}
+	nodePolicy, err := iampolicy.Document(b.nodeStatements()...)
+	if err != nil {
+		return err
+	}
+	b.nodeProfile, err = b.role("nodes", pulumi.String(nodePolicy).ToStringOutput())
+	return err
+}
+
+// role makes the role EC2 instances assume, its inline policy and its instance profile.
+func (b *builder) role(role string, policy pulumi.StringOutput) (*iam.InstanceProfile, error) {
+	name := b.name + "-" + role
+	r, err := iam.NewRole(b.ctx, name, &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com")), Tags: b.tags(b.cluster + "-" + role),
+	}, b.parent)
+	if err != nil {
+		return nil, err
+	}
+	p, err := iam.NewRolePolicy(b.ctx, name, &iam.RolePolicyArgs{Role: r.ID(), Policy: policy}, b.parent)
+	if err != nil {
+		return nil, err
+	}
+	b.iamReady = append(b.iamReady, p)
+	return iam.NewInstanceProfile(b.ctx, name, &iam.InstanceProfileArgs{Role: r.Name, Tags: b.tags(b.cluster + "-" + role)}, b.parent)
+}
+
+// controlPlaneStatements: what a member does at boot and while it runs.
+func (b *builder) controlPlaneStatements(targetGroupArn, bucketArn string) []iampolicy.Statement {
+	arn := func(service, resource string) string {
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", b.args.Partition, service, b.s.Region, b.args.AccountID, resource)
+	}
+	return []iampolicy.Statement{
+		{
+			// Find its volumes and its peers (stale etcd members are removed through them).
+			// Describe calls support no resource-level permissions.
+			Sid: "Describe", Effect: "Allow", Resource: "*",
+			Action: []string{"ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeTags",
+				"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"},
+		},
+		{
+			// Attach and detach only this cluster's volumes, only to this cluster's instances:
+			// both carry the cluster tag (AWS IAM guide, "Controlling access to AWS resources
+			// using tags": aws:ResourceTag).
+			Sid: "AttachEtcdVolumes", Effect: "Allow",
+			Action:    []string{"ec2:AttachVolume", "ec2:DetachVolume"},
+			Resource:  []string{arn("ec2", "volume/*"), arn("ec2", "instance/*")},
+			Condition: map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/" + ClusterTag: b.cluster}},
+		},
+		{
+			// Re-register with the API load balancer (the group does it at launch).
+			Sid: "RegisterWithAPI", Effect: "Allow", Resource: targetGroupArn,
+			Action: []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
+		},
+		{
+			Sid: "SnapshotBucket", Effect: "Allow", Resource: bucketArn,
+			Action: []string{"s3:ListBucket", "s3:GetBucketLocation"},
+		},
+		{
+			Sid: "Snapshots", Effect: "Allow", Resource: bucketArn + "/*",
+			Action: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
+		},
+		{
+			// The lock and the join material, under this stack's path only.
+			Sid: "JoinMaterial", Effect: "Allow",
+			Resource: []string{b.parameterArn("*")},
+			Action: []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter", "ssm:DeleteParameter",
+				"ssm:AddTagsToResource"},
+		},
+	}
+}
+
+// nodeStatements: a worker describes, pulls images and reads the worker join material.
+func (b *builder) nodeStatements() []iampolicy.Statement {
+	params := make([]string, 0, len(selfmanaged.WorkerStoreKeys))
+	for _, k := range selfmanaged.WorkerStoreKeys {
+		params = append(params, b.parameterArn(k))
+	}
+	return []iampolicy.Statement{
+		{
+			Sid: "Describe", Effect: "Allow", Resource: "*",
+			Action: []string{"ec2:DescribeInstances", "ec2:DescribeRegions"},
+		},
+		{
+			// The actions of AmazonEC2ContainerRegistryReadOnly that pulling needs;
+			// repositories are not known here.
+			Sid: "PullImages", Effect: "Allow", Resource: "*",
+			Action: []string{"ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+				"ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
+		},
+		{
+			// Only the worker's join token and CA hash: never the certificate key or the
+			// encryption key.
+			Sid: "WorkerJoinMaterial", Effect: "Allow", Resource: params,
+			Action: []string{"ssm:GetParameter", "ssm:GetParameters"},
+		},
+	}
+}

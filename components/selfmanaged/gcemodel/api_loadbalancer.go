@@ -1,0 +1,81 @@
+package gcemodel
+
+import (
+	"strconv"
+
+	"github.com/clusterbench/clusterbench/components/selfmanaged"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// scheme is the load balancer's: internal when the nodes are private, else external.
+func (b *builder) scheme() string {
+	if b.s.Network.PrivateNodes {
+		return "INTERNAL"
+	}
+	return "EXTERNAL"
+}
+
+// apiAddress reserves the API's address before any member boots: it is the
+// controlPlaneEndpoint in every certificate and kubeconfig, and must outlive a
+// replaced forwarding rule (kops reserves one for its API load balancer too).
+func (b *builder) apiAddress() error {
+	args := &compute.AddressArgs{
+		Project: pulumi.String(b.s.Project), Region: pulumi.String(b.s.Region),
+		AddressType: pulumi.String(b.scheme()), Labels: b.labels(),
+		Description: pulumi.String("Kubernetes API of " + b.cluster),
+	}
+	if b.s.Network.PrivateNodes {
+		args.Subnetwork = b.args.Network.SubnetworkID
+	}
+	var err error
+	b.address, err = compute.NewAddress(b.ctx, b.name+"-api", args, b.parent)
+	return err
+}
+
+// apiLoadBalancer: a passthrough network load balancer on the API port (a regional
+// backend service over the members' zonal groups, a TCP health check on the API, a
+// forwarding rule on the reserved address). The firewall admits adminCidrs and the
+// health checks; the client's address reaches the members unchanged. GCE has no
+// deletion protection for forwarding rules, so deletionProtection protects it in
+// Pulumi (`pulumi state unprotect` before a destroy).
+func (b *builder) apiLoadBalancer() error {
+	ctx, name := b.ctx, b.name+"-api"
+	hc, err := compute.NewRegionHealthCheck(ctx, name, &compute.RegionHealthCheckArgs{
+		Project: pulumi.String(b.s.Project), Region: pulumi.String(b.s.Region),
+		CheckIntervalSec: pulumi.Int(10), TimeoutSec: pulumi.Int(5),
+		HealthyThreshold: pulumi.Int(2), UnhealthyThreshold: pulumi.Int(2),
+		TcpHealthCheck: &compute.RegionHealthCheckTcpHealthCheckArgs{Port: pulumi.Int(selfmanaged.APIPort)},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	backends := compute.RegionBackendServiceBackendArray{}
+	for _, g := range b.memberMIGs {
+		backends = append(backends, &compute.RegionBackendServiceBackendArgs{
+			Group: g.Zonal.InstanceGroup, BalancingMode: pulumi.String("CONNECTION"),
+		})
+	}
+	service, err := compute.NewRegionBackendService(ctx, name, &compute.RegionBackendServiceArgs{
+		Project: pulumi.String(b.s.Project), Region: pulumi.String(b.s.Region),
+		Protocol: pulumi.String("TCP"), LoadBalancingScheme: pulumi.String(b.scheme()),
+		HealthChecks: hc.ID(), Backends: backends,
+		ConnectionDrainingTimeoutSec: pulumi.Int(30),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	args := &compute.ForwardingRuleArgs{
+		Project: pulumi.String(b.s.Project), Region: pulumi.String(b.s.Region),
+		IpAddress: b.address.Address, IpProtocol: pulumi.String("TCP"),
+		Ports:               pulumi.StringArray{pulumi.String(strconv.Itoa(selfmanaged.APIPort))},
+		BackendService:      service.ID(),
+		LoadBalancingScheme: pulumi.String(b.scheme()),
+		Labels:              b.labels(),
+	}
+	if b.s.Network.PrivateNodes {
+		args.Network, args.Subnetwork = b.args.Network.NetworkID, b.args.Network.SubnetworkID
+	}
+	_, err = compute.NewForwardingRule(ctx, name, args, b.parent, pulumi.Protect(b.s.DeletionProtection))
+	return err
+}

@@ -1,0 +1,72 @@
+package gcemodel
+
+import (
+	"github.com/clusterbench/clusterbench/components/nodegroup"
+	"github.com/clusterbench/clusterbench/components/selfmanaged"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// bootstrap is the settings every node of the cluster shares. Pods and services take
+// the network's reserved secondary ranges.
+func (b *builder) bootstrap(role string) selfmanaged.Settings {
+	layout := b.s.NetworkLayout()
+	return selfmanaged.Bootstrap(spec.GCP, role, b.cluster, b.s.KubernetesVersion,
+		layout.Pods.String(), layout.Services.String(), "gcp-secret", storePath(b.ctx.Stack())).
+		With("CB_REGION", b.s.Region, "CB_PROJECT", b.s.Project)
+}
+
+// memberGroups: one instance template and one zonal managed instance group of exactly
+// one VM per member, in the member's zone (kops pkg/model/gcemodel/autoscalinggroup.go:
+// one zonal group per master), so a lost VM comes back in the same zone and attaches
+// the same etcd disks.
+func (b *builder) memberGroups() error {
+	for _, m := range b.members {
+		disks := map[string]pulumi.StringOutput{}
+		for v, d := range b.disks[m.Name] {
+			disks[v] = d.Name
+		}
+		settings := b.bootstrap(nodegroup.RoleControlPlane).With("CB_MEMBER_NAME", m.Name, "CB_ZONE", m.Zone)
+		g, err := nodegroup.NewGcpGroup(b.ctx, memberResourceName(b.name, m), &nodegroup.GcpGroupArgs{
+			Role:                nodegroup.RoleControlPlane,
+			MachineType:         b.s.ControlPlane.MachineType,
+			RootDiskGB:          selfmanaged.ControlPlaneRootGB,
+			Zones:               []string{m.Zone},
+			Region:              b.s.Region,
+			Subnetwork:          b.args.Network.SubnetworkID,
+			ServiceAccountEmail: b.controlPlaneSA.Email,
+			StartupScript:       selfmanaged.UserData(settings, b.address.Address, b.bucket.Name, disks),
+			Public:              !b.s.Network.PrivateNodes,
+			Size:                nodegroup.One,
+			Labels:              map[string]string{ClusterLabel: b.cluster, EtcdMemberLabel: m.Name},
+			BaseInstanceName:    selfmanaged.GcpName(50, b.instancePrefix()+m.Name),
+		}, b.parent, pulumi.DependsOn(b.iamReady))
+		if err != nil {
+			return err
+		}
+		b.memberMIGs = append(b.memberMIGs, g)
+	}
+	return nil
+}
+
+// workerGroup: one regional group over the zones, kept even across them, autoscaled
+// between workers.min and workers.max.
+func (b *builder) workerGroup() error {
+	s := b.s
+	var err error
+	b.workers, err = nodegroup.NewGcpGroup(b.ctx, b.name+"-workers", &nodegroup.GcpGroupArgs{
+		Role:                nodegroup.RoleWorker,
+		MachineType:         s.Workers.MachineType,
+		RootDiskGB:          s.Workers.DiskGb,
+		Zones:               b.args.Network.Zones,
+		Region:              s.Region,
+		Subnetwork:          b.args.Network.SubnetworkID,
+		ServiceAccountEmail: b.nodeSA.Email,
+		StartupScript:       selfmanaged.UserData(b.bootstrap(nodegroup.RoleWorker), b.address.Address, b.bucket.Name, nil),
+		Public:              !s.Network.PrivateNodes,
+		Size:                nodegroup.Size{Min: s.Workers.Min, Desired: s.Workers.Count, Max: s.Workers.Max},
+		Labels:              map[string]string{ClusterLabel: b.cluster},
+		BaseInstanceName:    selfmanaged.GcpName(50, b.instancePrefix()+"worker"),
+	}, b.parent, pulumi.DependsOn(b.iamReady))
+	return err
+}

@@ -1,0 +1,165 @@
+// Package selfmanaged holds what the self-managed, kops-style Kubernetes components share
+// on both clouds: where the control-plane members go, what their etcd volumes are, which
+// keys the bootstrap keeps in the cloud's secret store, and how the bootstrap's settings
+// are rendered into user data. The clouds' resources are built by awsmodel
+// (clusterbench:selfmanaged:AwsCluster) and gcemodel (clusterbench:selfmanaged:GcpCluster),
+// one file per concern with the same file names in both, as kops lays out
+// pkg/model/awsmodel and pkg/model/gcemodel.
+package selfmanaged
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Type tokens (renaming one needs pulumi.Aliases).
+const (
+	AwsClusterType = "clusterbench:selfmanaged:AwsCluster"
+	GcpClusterType = "clusterbench:selfmanaged:GcpCluster"
+)
+
+// Sizes kops uses (pkg/model/defaults): control-plane root volumes of 64 GB, etcd volumes
+// of 20 GB. Workers take the spec's workers.diskGb.
+const (
+	ControlPlaneRootGB = 64
+	EtcdVolumeGB       = 20
+)
+
+// APIPort is the port kube-apiserver listens on and the load balancer forwards.
+const APIPort = 6443
+
+// EtcdClients and EtcdPeers are the etcd ports no worker may reach: kubeadm's stacked
+// etcd listens on 2379 (clients), 2380 (peers) and 2381 (metrics); kops's etcd-manager
+// uses 4001/4002 for the events cluster. kops opens node → control plane on every TCP
+// port except these (pkg/model/firewall.go).
+var EtcdPortRanges = [][2]int{{2379, 2381}, {4001, 4002}}
+
+// EtcdVolumes are the etcd data volumes of every member, as kops keeps them: "main" for
+// the cluster state and "events" for Kubernetes events, so that the high-churn events
+// never slow compaction and snapshots of the state that matters (kops
+// pkg/model/master_volumes.go: etcd-main and etcd-events, one volume each per member).
+var EtcdVolumes = []string{"main", "events"}
+
+// Store keys the bootstrap keeps in the cloud's secret store (SSM SecureString
+// parameters, Secret Manager secrets). The lock is written once, conditionally, by the
+// member that runs kubeadm init; the rest is the join material it publishes.
+var (
+	StoreKeys = []string{"lock", "join-token", "ca-cert-hash", "certificate-key", "encryption-key"}
+	// WorkerStoreKeys are the only keys a worker may read: a worker never sees the
+	// certificate key (which would let it join as control plane) or the encryption key.
+	WorkerStoreKeys = []string{"join-token", "ca-cert-hash"}
+)
+
+// Default pod and service ranges where the network has none of its own (AWS: kops's
+// defaults, outside any VPC range, pkg/model/components/defaults).
+const (
+	DefaultPodCidr     = "100.96.0.0/11"
+	DefaultServiceCidr = "100.64.0.0/13"
+)
+
+// Member is one control-plane member: one group of exactly one instance, pinned to Zone.
+type Member struct {
+	Index int
+	// Name is the member's stable name: the etcd member name, the volume tag, the
+	// group's resource name suffix. A replacement instance keeps it.
+	Name string
+	Zone string
+}
+
+// Members places count members round-robin over the zones (kops: one instance group per
+// member, each in its own zone in turn), so 3 over 3 is 1-1-1 and 5 over 3 is 2-2-1.
+func Members(count int, zones []string) []Member {
+	out := make([]Member, count)
+	for i := range out {
+		out[i] = Member{Index: i, Name: fmt.Sprintf("control-plane-%d", i), Zone: zones[i%len(zones)]}
+	}
+	return out
+}
+
+// ClusterName is the cluster's name: the stack and the component, so two stacks in one
+// account never share volumes, tags or parameters.
+func ClusterName(stack, name string) string { return stack + "-" + name }
+
+// Settings are the bootstrap's CB_* settings known while the program runs; the ones that
+// come from resources (endpoint, volumes, bucket) are added by UserData.
+type Settings map[string]string
+
+// Bootstrap settings every role shares.
+func Bootstrap(cloud, role, cluster, version, podCidr, serviceCidr, store, storePath string) Settings {
+	return Settings{
+		"CB_CLOUD": cloud, "CB_ROLE": role, "CB_CLUSTER_NAME": cluster,
+		"CB_KUBERNETES_VERSION": version, "CB_POD_CIDR": podCidr, "CB_SERVICE_CIDR": serviceCidr,
+		"CB_STORE": store, "CB_STORE_PATH": storePath, "CB_INSTALL": "true",
+	}
+}
+
+// With returns a copy with more settings.
+func (s Settings) With(kv ...string) Settings {
+	out := Settings{}
+	for k, v := range s {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+// EtcdVolumeSetting renders CB_ETCD_VOLUMES: "main=<id>,events=<id>" in EtcdVolumes order.
+func EtcdVolumeSetting(ids map[string]string) string {
+	parts := make([]string, 0, len(ids))
+	for _, v := range EtcdVolumes {
+		if id, ok := ids[v]; ok {
+			parts = append(parts, v+"="+id)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// ParseSettings reads back the CB_* exports of a rendered script (tests, and anyone
+// checking a node's user data): name → value, quotes removed.
+func ParseSettings(script string) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(script, "\n") {
+		name, value, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		if !ok || !strings.HasPrefix(line, "export CB_") {
+			continue
+		}
+		out[name] = strings.ReplaceAll(strings.Trim(value, "'"), `'\''`, "'")
+	}
+	return out
+}
+
+// SortedKeys lists a map's keys in order (deterministic resource registration).
+func SortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var invalidGcpChars = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// GcpName makes a GCE-safe name (service account ids: 6-30 characters, disk and
+// instance names: at most 63): lowercase letters, digits and hyphens, starting with a
+// letter; too long a name keeps its head and a short hash of the whole.
+func GcpName(max int, parts ...string) string {
+	id := strings.Trim(invalidGcpChars.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-"), "-")
+	if id == "" || id[0] < 'a' || id[0] > 'z' {
+		id = "cb-" + id
+	}
+	if len(id) > max {
+		sum := sha256.Sum256([]byte(id))
+		id = strings.TrimRight(id[:max-7], "-") + "-" + hex.EncodeToString(sum[:])[:6]
+	}
+	for len(id) < 6 {
+		id += "-x"
+	}
+	return id
+}
