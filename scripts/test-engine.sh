@@ -4,8 +4,8 @@
 #   - preview and up succeed; the preview creates exactly the resources the mock harness
 #     records (+ the stack resource), and the preview and the export hold the harness's
 #     URNs, types and parents (internal/enginetest/verify);
-#   - no secret (kubeconfig, join tokens...) appears in plaintext in the preview or the
-#     export: the export holds secrets only as ciphertext;
+#   - no secret value (kubeconfig, join tokens...) appears in plaintext in the preview or
+#     the export, and every stack output named like a credential is stored as ciphertext;
 #   - `clusterbench cost --preview` prices the real-format preview and export documents
 #     to the same monthly total as `clusterbench compare` prices the stack.
 # The first run on a machine builds the Pulumi CLI (several minutes; cached outside the
@@ -31,8 +31,10 @@ done
 echo "test-engine: stacks built: ${built[*]}"
 
 failed=0
-internal/enginetest/run.sh --up --out "$tmp/out" "${built[@]}" || failed=1
+# verify evaluates the stacks under the harness: built next to the rig's program, from
+# the same sources.
 go build -o "$tmp/verify" ./internal/enginetest/verify
+internal/enginetest/run.sh --up --out "$tmp/out" "${built[@]}" || failed=1
 "$tmp/verify" --dir "$tmp/out" "${built[@]}" || failed=1
 
 # json_number KEY FILE: the first numeric value of "KEY" in a JSON document.

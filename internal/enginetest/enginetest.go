@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -147,8 +148,9 @@ func Leaks(secrets map[string]string, doc []byte) []string {
 }
 
 // secretName matches the stack outputs that must be secrets whatever the program says:
-// credentials by their name (kubeconfig, join tokens, passwords, private keys).
-var secretName = regexp.MustCompile(`(?i)kubeconfig|token|password|privatekey|secret`)
+// credentials by their name (kubeconfig, join tokens, passwords, private keys), not
+// outputs that only name or locate one (kubeconfigCommand, joinTokenSecretName).
+var secretName = regexp.MustCompile(`(?i)^(kubeconfig|.*tokens?|.*password|.*privatekey|.*secret)$`)
 
 // UnencryptedOutputs names the stack outputs of a `pulumi stack export` document that
 // look like credentials but are not stored as ciphertext, and returns every output the
@@ -191,4 +193,73 @@ func Summary(names []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
+}
+
+// SameInputs lists the resources whose inputs in a document disagree with the harness's,
+// with the properties that disagree. The harness runs the program as a preview: a value
+// computed from another resource's output that the mocks do not give (nil or absent in
+// its record) is unknown there, and any value in the document agrees with it. Use it on
+// exports; in a preview, the engine's unknowns differ from the mocks' known ids.
+func SameInputs(harness, doc *inventory.Inventory) []string {
+	got := byURN(doc.Resources)
+	var problems []string
+	for _, r := range harness.Resources {
+		g, ok := got[r.URN]
+		if !ok {
+			continue // SameResources reports it
+		}
+		var differ []string
+		for _, k := range inventory.SortedKeys(union(r.Inputs, g.Inputs)) {
+			if !agrees(r.Inputs[k], g.Inputs[k]) {
+				differ = append(differ, fmt.Sprintf("%s: %v under the harness, %v in the document", k, r.Inputs[k], g.Inputs[k]))
+			}
+		}
+		if len(differ) > 0 {
+			problems = append(problems, r.URN+": "+strings.Join(differ, "; "))
+		}
+	}
+	return problems
+}
+
+// agrees reports whether a document's value matches the harness's, where nil under the
+// harness is unknown and matches anything.
+func agrees(harness, doc any) bool {
+	switch h := harness.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		d, ok := doc.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range h {
+			if !agrees(v, d[k]) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		d, ok := doc.([]any)
+		if !ok || len(d) != len(h) {
+			return false
+		}
+		for i := range h {
+			if !agrees(h[i], d[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(harness, doc)
+}
+
+func union(a, b map[string]any) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
 }

@@ -86,10 +86,42 @@ func TestUnencryptedOutputs(t *testing.T) {
 	  {"type": "pulumi:pulumi:Stack", "outputs": {
 	    "kubeconfig": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"},
 	    "workerJoinToken": "SWMTKN-1-plain",
-	    "endpoint": "https://EKS.example"}},
+	    "endpoint": "https://EKS.example",
+	    "kubeconfigCommand": "ssh admin@203.0.113.10 sudo cat /etc/kubernetes/admin.conf",
+	    "joinTokenSecretName": "swarm-join-tokens"}},
 	  {"type": "aws:ssm/parameter:Parameter", "outputs": {"secretValue": "not a stack output"}}]}}`)
 	plain, encrypted, err := enginetest.UnencryptedOutputs(export)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"workerJoinToken"}, plain)
 	assert.Equal(t, []string{"kubeconfig"}, encrypted)
+}
+
+func TestSameInputs(t *testing.T) {
+	harness := &inventory.Inventory{Resources: resources()}
+	harness.Resources[1].Inputs = map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"Name": "eks"},
+		"ipv6": nil, "launchTemplate": map[string]any{"id": "lt-id"}}
+	for name, tc := range map[string]struct {
+		doc  map[string]any
+		want []string
+	}{
+		"the same inputs": {doc: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"Name": "eks"}, "launchTemplate": map[string]any{"id": "lt-id"}}},
+		"values unknown under the harness (nil or absent) match anything": {
+			doc: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"Name": "eks"}, "ipv6": true,
+				"launchTemplate": map[string]any{"id": "lt-id", "version": "1"}},
+		},
+		"a changed value": {
+			doc:  map[string]any{"cidrBlock": "10.1.0.0/16", "tags": map[string]any{"Name": "eks"}, "launchTemplate": map[string]any{"id": "lt-id"}},
+			want: []string{vpcURN + ": cidrBlock: 10.0.0.0/16 under the harness, 10.1.0.0/16 in the document"},
+		},
+		"a value the document lacks": {
+			doc:  map[string]any{"cidrBlock": "10.0.0.0/16", "launchTemplate": map[string]any{}},
+			want: []string{vpcURN + ": launchTemplate: map[id:lt-id] under the harness, map[] in the document; tags: map[Name:eks] under the harness, <nil> in the document"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			doc := &inventory.Inventory{Resources: resources()}
+			doc.Resources[1].Inputs = tc.doc
+			assert.Equal(t, tc.want, enginetest.SameInputs(harness, doc))
+		})
+	}
 }

@@ -35,9 +35,11 @@ now() { echo "${EPOCHREALTIME/./}"; }   # microseconds
 since() { local d=$(( ($(now) - $1) / 100000 )); echo "$((d / 10)).$((d % 10)) s"; }
 
 # The CLI version is the SDK version go.mod requires; the tools module must pin the same.
-version=$(awk '$1 == "github.com/pulumi/pulumi/sdk/v3" {print $2; exit}' "$root/go.mod")
+# required MODULE GOMOD: the version GOMOD requires of MODULE (in a block or a one-line require).
+required() { awk -v m="$1" '$1 == "require" { $1 = ""; $0 = $0 } $1 == m { print $2; exit }' "$2"; }
+version=$(required github.com/pulumi/pulumi/sdk/v3 "$root/go.mod")
 tools=$root/internal/enginetest/tools
-pinned=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" {print $2; exit}' "$tools/go.mod")
+pinned=$(required github.com/pulumi/pulumi/pkg/v3 "$tools/go.mod")
 [[ -n $version ]] || { echo "run.sh: go.mod requires no github.com/pulumi/pulumi/sdk/v3" >&2; exit 1; }
 if [[ $pinned != "$version" ]]; then
   echo "run.sh: go.mod requires pulumi/sdk/v3 $version but $tools/go.mod builds the CLI from pkg/v3 $pinned;" >&2
@@ -67,9 +69,11 @@ t=$(now)
   && go build -o "$work/bin/standin" ./internal/enginetest/standin)
 # One stand-in per provider SDK go.mod requires (github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4
 # → pulumi-resource-aws, version 6.83.4): the versions the program asks the engine for.
+# Installed as plugins, as `pulumi plugin install` would, so the engine checks the versions.
 versions=()
 while read -r pkg pkgversion; do
-  ln -s standin "$work/bin/pulumi-resource-$pkg"
+  mkdir -p "$work/home/plugins/resource-$pkg-$pkgversion"
+  ln -s "$work/bin/standin" "$work/home/plugins/resource-$pkg-$pkgversion/pulumi-resource-$pkg"
   versions+=("$pkg=${pkgversion#v}")
 done < <(awk '$1 ~ /^github\.com\/pulumi\/pulumi-[a-z0-9-]+\/sdk(\/v[0-9]+)?$/ {
   split($1, p, "/"); sub(/^pulumi-/, "", p[3]); print p[3], $2 }' "$root/go.mod")
@@ -80,7 +84,9 @@ cp "$root/Pulumi.yaml" "$work/project/"
 cp -r "$root/stacks" "$work/project/"
 
 joined=$(IFS=,; echo "${versions[*]}")
-export PATH="$work/bin:$cache:$PATH" PULUMI_HOME="$work/home" PULUMI_BACKEND_URL="file://$work/state" \
+# The CLI finds the language host beside itself (a link, not a copy: 170 MB).
+ln "$cache/pulumi" "$work/bin/pulumi" 2>/dev/null || ln -s "$cache/pulumi" "$work/bin/pulumi"
+export PATH="$work/bin:$PATH" PULUMI_HOME="$work/home" PULUMI_BACKEND_URL="file://$work/state" \
   PULUMI_CONFIG_PASSPHRASE=engine-rig PULUMI_SKIP_UPDATE_CHECK=1 PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
   CLUSTERBENCH_ENGINE_PROGRAM="$work/bin/program" CLUSTERBENCH_STANDIN_VERSIONS="$joined"
 cd "$work/project"
