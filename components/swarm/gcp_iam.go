@@ -16,12 +16,19 @@ import (
 const (
 	secretAccessor     = "roles/secretmanager.secretAccessor"
 	secretVersionAdder = "roles/secretmanager.secretVersionAdder"
+	// secretAdmin on the lock secret only: the bootstrap script takes the lock by setting
+	// the label `holder` with UpdateSecret and the etag it read (only one racer's etag
+	// matches), which needs secrets.get and secrets.update; no predefined role narrower
+	// than admin has update, and a custom role's id stays reserved for up to 37 days after
+	// `pulumi destroy` (IAM custom roles are soft-deleted), which would block re-creating
+	// the stack. The lock holds no secret: the holder's name and the time.
+	secretAdmin = "roles/secretmanager.admin"
 )
 
 // iam: a dedicated service account per node role (never the default compute account,
 // which holds project-wide Editor), and one secret per store key with its bindings.
-// Managers read and add versions of every key; workers read the worker token and the
-// managers' addresses only. The accounts have no project-level role at all.
+// Managers read and add versions of every token key and take the lock; workers read the
+// worker token and the managers' addresses only. The accounts have no project-level role.
 func (b *gcpBuilder) iam() error {
 	var err error
 	if b.managerAccount, err = b.serviceAccount(RoleManager); err != nil {
@@ -35,23 +42,30 @@ func (b *gcpBuilder) iam() error {
 		workerReads[k] = true
 	}
 	for _, key := range StoreKeys {
-		// The nodes add the versions (the first version of "lock" names the node that
-		// runs `swarm init`); Pulumi owns only the empty secret.
+		// Pulumi owns the secrets, so `pulumi destroy` deletes the tokens with the swarm;
+		// the nodes add the versions, and the lock's holder label is theirs.
+		opts := []pulumi.ResourceOption{b.parent}
+		if key == KeyLock {
+			opts = append(opts, pulumi.IgnoreChanges([]string{"labels"}))
+		}
 		secret, err := secretmanager.NewSecret(b.ctx, fmt.Sprintf("%s-%s", b.name, key), &secretmanager.SecretArgs{
 			SecretId:    pulumi.Sprintf("%s-%s", b.storePath, key),
 			Project:     pulumi.String(b.s.Project),
 			Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
 			Labels:      pulumi.StringMap{"clusterbench-swarm": pulumi.String(b.name)},
-		}, b.parent)
+		}, opts...)
 		if err != nil {
 			return err
 		}
 		grants := []secretGrant{{RoleManager, b.managerAccount, secretAccessor}, {RoleManager, b.managerAccount, secretVersionAdder}}
+		if key == KeyLock {
+			grants = []secretGrant{{RoleManager, b.managerAccount, secretAdmin}}
+		}
 		if workerReads[key] {
 			grants = append(grants, secretGrant{RoleWorker, b.workerAccount, secretAccessor})
 		}
 		for _, g := range grants {
-			verb := strings.TrimPrefix(g.iamRole, "roles/secretmanager.secret")
+			verb := strings.TrimPrefix(strings.TrimPrefix(g.iamRole, "roles/secretmanager."), "secret")
 			if _, err := secretmanager.NewSecretIamMember(b.ctx, fmt.Sprintf("%s-%s-%s-%s", b.name, key, g.role, strings.ToLower(verb)), &secretmanager.SecretIamMemberArgs{
 				SecretId: secret.SecretId, Project: pulumi.String(b.s.Project),
 				Role: pulumi.String(g.iamRole), Member: g.account.Member,
