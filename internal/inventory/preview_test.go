@@ -10,81 +10,84 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fixtures: shared/ sits beside the checkout (as in CI).
-const fixtures = "../../../shared/fixtures/"
+// fixtures are real documents the Pulumi CLI wrote for the eks and gke stacks under the
+// engine rig (internal/enginetest; `make fixtures` regenerates them). internal/cost's
+// tests fail when they no longer match the program.
+const fixtures = "../cost/testdata/"
 
 func readDocument(t *testing.T, name string) *inventory.Document {
 	t.Helper()
 	f, err := os.Open(fixtures + name)
-	if os.IsNotExist(err) {
-		t.Skipf("fixture %s not present", name)
-	}
-	require.NoError(t, err)
+	require.NoError(t, err, "missing fixture: regenerate it with `make fixtures`")
 	defer f.Close()
 	doc, err := inventory.ReadPulumiDocument(f)
 	require.NoError(t, err)
 	return doc
 }
 
-// Both real documents describe the sample program: the stack, its component and 18
-// provider resources (sample-program.go.txt); provider resources are not listed.
-func TestRealDocumentsYieldTheSampleProgramsResources(t *testing.T) {
-	for _, tc := range []struct{ file, format string }{
-		{"pulumi-preview.json", "preview"},
-		{"pulumi-export.json", "export"},
-	} {
-		t.Run(tc.format, func(t *testing.T) {
-			doc := readDocument(t, tc.file)
-			assert.Equal(t, tc.format, doc.Format)
+const (
+	eksComponent  = "clusterbench:managed:EksCluster"
+	launchTmplURN = "urn:pulumi:eks::clusterbench::clusterbench:managed:EksCluster$aws:ec2/launchTemplate:LaunchTemplate::cluster-nodes"
+)
+
+// Both documents of the eks stack: the stack's provider resources and its two
+// components; the stack resource and the default providers are not listed.
+func TestRealDocumentsYieldTheStacksResources(t *testing.T) {
+	for _, format := range []string{"preview", "export"} {
+		t.Run(format, func(t *testing.T) {
+			doc := readDocument(t, "eks."+format+".json")
+			assert.Equal(t, format, doc.Format)
 			inv := doc.Inventory
-			assert.Equal(t, "sample", inv.Stack)
-			assert.Len(t, inv.Resources, 20)
-			assert.Len(t, inv.Custom(), 18)
-			assert.Equal(t, map[string]string{"aws": "us-east-1", "gcp": "us-central1"}, doc.Regions)
+			assert.Equal(t, "eks", inv.Stack)
+			assert.Equal(t, map[string]string{"aws": "us-east-1"}, doc.Regions)
+			assert.Equal(t, map[string]int{eksComponent: 1, "clusterbench:network:AwsNetwork": 1}, inventory.CountByType(inv.Components()))
+			assert.Len(t, inv.Resources, len(inv.Custom())+len(inv.Components())+1, "+ the stack")
 			counts := inventory.CountByType(inv.Custom())
-			for _, typ := range []string{"aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway",
-				"aws:ec2/launchTemplate:LaunchTemplate", "aws:autoscaling/group:Group", "aws:ebs/volume:Volume", "aws:lb/loadBalancer:LoadBalancer",
-				"aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool",
-				"gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/instanceGroupManager:InstanceGroupManager", "gcp:compute/disk:Disk",
-				"gcp:compute/router:Router", "gcp:compute/routerNat:RouterNat", "gcp:compute/forwardingRule:ForwardingRule"} {
-				assert.Equal(t, 1, counts[typ], typ)
+			for typ, n := range map[string]int{"aws:eks/cluster:Cluster": 1, "aws:eks/nodeGroup:NodeGroup": 1,
+				"aws:ec2/natGateway:NatGateway": 3, "aws:ec2/subnet:Subnet": 6} {
+				assert.Equal(t, n, counts[typ], typ)
+			}
+			for typ := range counts {
+				assert.False(t, inventory.IsProvider(typ), typ)
 			}
 		})
 	}
 }
 
 func TestPreviewResourcesKeepParentsInputsAndDependencies(t *testing.T) {
-	inv := readDocument(t, "pulumi-preview.json").Inventory
-	group := only(t, inv, "aws:autoscaling/group:Group")
-	assert.Equal(t, "workers", group.Name)
-	assert.Equal(t, "fixtures:sample:Cluster", group.Parent)
+	doc := readDocument(t, "eks.preview.json")
+	assert.Equal(t, "aws", doc.Config["clusterbench:cloud"], "previews carry the stack's config")
+	inv := doc.Inventory
+	group := only(t, inv, "aws:eks/nodeGroup:NodeGroup")
+	assert.Equal(t, "cluster-workers", group.Name)
+	assert.Equal(t, eksComponent, group.Parent)
 	assert.False(t, group.Component)
-	assert.Equal(t, "sample", inv.ComponentOf(group))
-	n, ok := group.Number("desiredCapacity")
+	assert.Equal(t, "cluster", inv.ComponentOf(group))
+	n, ok := group.Number("scalingConfig.desiredSize")
 	assert.True(t, ok)
 	assert.Equal(t, 3.0, n)
 	assert.Nil(t, group.Inputs["launchTemplate"].(map[string]any)["id"], "an id unknown at preview time is nil")
-	assert.Equal(t, []string{"urn:pulumi:sample::fixtures::fixtures:sample:Cluster$aws:ec2/launchTemplate:LaunchTemplate::workers"},
-		group.Dependencies["launchTemplate"])
-	assert.NotContains(t, group.Dependencies, "minSize", "empty dependency lists are dropped")
+	assert.Equal(t, []string{launchTmplURN}, group.Dependencies["launchTemplate"])
+	assert.NotContains(t, group.Dependencies, "amiType", "empty dependency lists are dropped")
 
-	component := only(t, inv, "fixtures:sample:Cluster")
+	component := only(t, inv, eksComponent)
 	assert.True(t, component.Component)
 	assert.Empty(t, component.Parent, "the stack's children have no parent")
 	assert.Empty(t, component.ParentURN)
 
 	lt := only(t, inv, "aws:ec2/launchTemplate:LaunchTemplate")
+	assert.Equal(t, launchTmplURN, lt.URN)
 	assert.Equal(t, "gp3", lt.String("blockDeviceMappings.0.ebs.volumeType"))
 }
 
 func TestExportResourcesCarryIDs(t *testing.T) {
-	doc := readDocument(t, "pulumi-export.json")
+	doc := readDocument(t, "eks.export.json")
 	assert.Empty(t, doc.Config, "exports carry no config: regions come from the providers")
-	group := only(t, doc.Inventory, "aws:autoscaling/group:Group")
-	assert.Equal(t, "workers-0007", group.ID)
-	assert.Equal(t, "workers-0004", group.String("launchTemplate.id"))
+	group := only(t, doc.Inventory, "aws:eks/nodeGroup:NodeGroup")
+	assert.Equal(t, "cluster-workers-id", group.ID)
 	lt := only(t, doc.Inventory, "aws:ec2/launchTemplate:LaunchTemplate")
-	assert.Equal(t, "workers-0004", lt.ID)
+	assert.Equal(t, "cluster-nodes-id", lt.ID)
+	assert.Equal(t, lt.ID, group.String("launchTemplate.id"))
 }
 
 func TestSecretsBecomePlaceholdersAndConfigIsRead(t *testing.T) {
