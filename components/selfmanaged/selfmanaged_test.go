@@ -44,9 +44,9 @@ func TestShippedStackCounts(t *testing.T) {
 			"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 3,
 			// snapshots
 			"aws:s3/bucketV2:BucketV2": 1, "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
-			"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
+			"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":                                     1,
 			"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": 1,
-			"aws:s3/bucketVersioningV2:BucketVersioningV2": 1, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": 1,
+			"aws:s3/bucketVersioningV2:BucketVersioningV2":                                               1, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": 1,
 			"aws:s3/bucketPolicy:BucketPolicy": 1,
 			// API
 			"aws:lb/loadBalancer:LoadBalancer": 1, "aws:lb/targetGroup:TargetGroup": 1, "aws:lb/listener:Listener": 1,
