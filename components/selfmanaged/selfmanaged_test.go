@@ -7,7 +7,9 @@ import (
 
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/nodegroup"
+	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/selfmanaged"
+	"github.com/clusterbench/clusterbench/internal/harness"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -286,4 +288,18 @@ func asgTags(g inventory.Resource) map[string]string {
 func num(r inventory.Resource, path string) float64 {
 	n, _ := r.Number(path)
 	return n
+}
+
+// etcd membership is 1, 3 or 5: the spec refuses any other count before a resource exists.
+func TestMemberCountsOtherThanOneThreeFiveAreRefused(t *testing.T) {
+	for _, name := range []string{"kops-aws", "kops-gcp"} {
+		for _, members := range []int{2, 4, 7} {
+			t.Run(fmt.Sprintf("%s/%d", name, members), func(t *testing.T) {
+				res, err := harness.Run(sized(t, name, members, 3), program.Run)
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "controlPlane.count")
+				assert.Empty(t, res.Inventory.Resources, "nothing is registered")
+			})
+		}
+	}
 }
