@@ -1,5 +1,603 @@
 #!/usr/bin/env bash
-# Placeholder: being written (issue 8/9).
+# clusterbench Docker Swarm node bootstrap: one script for managers and workers.
+#
+# The Pulumi components embed this file (scripts.SwarmBootstrap) and render it into EC2 user
+# data / GCE startup scripts with scripts.Render, which inserts `export CB_...='value'` lines
+# right after the shebang. `make test-swarm` runs the same file against local dockerds with
+# the `dir` store. Running it again on a node is always safe: it never initialises a second
+# swarm and only converges (unlock, labels, store contents).
+#
+# Settings (environment):
+#   CB_ROLE                    manager | worker (required)
+#   CB_STORE                   ssm | gcp-secret | dir (required): where the join tokens live
+#   CB_STORE_PATH              ssm: parameter prefix, e.g. /clusterbench/<stack>/swarm
+#                              gcp-secret: secret-name prefix, e.g. <stack>-swarm
+#                              dir: an absolute directory shared by the nodes (local tests)
+#   CB_REGION                  ssm: the AWS region for the aws cli (required for ssm)
+#   CB_PROJECT                 gcp-secret: the GCP project (optional: gcloud's default)
+#   CB_ZONE                    the node's zone (required); becomes the node label `zone`
+#   CB_NODE_NAME               the name recorded as lock holder and in logs (default: hostname)
+#   CB_ADVERTISE_ADDR          the swarm address (default: the IPv4 address of the
+#                              default-route interface)
+#   CB_MANAGERS_RUN_WORKLOADS  true | false (default false: managers get availability drain)
+#   CB_JOIN_TIMEOUT            seconds to wait for the store, the daemon and the swarm (600)
+#   CB_DOCKER                  the docker command (default "docker"); the local test passes
+#                              e.g. "docker -H unix:///run/cbtest/m1.sock". Unix sockets only.
+#   CB_INSTALL                 true | false (default false). true (cloud): apt-get install
+#                              docker.io, write /etc/docker/daemon.json with the engine label
+#                              zone=CB_ZONE, and install a systemd timer that reruns this
+#                              script at boot and every 2 minutes (unlock after a restart,
+#                              labels for late joiners).
+#   CB_ADDR_POOL               optional: `swarm init --default-addr-pool` (e.g. 10.128.0.0/12);
+#                              set it when the VPC overlaps Docker's default 10.0.0.0/8 pool.
+#
+# Store keys (names under CB_STORE_PATH; ssm: <prefix>/<key>, gcp-secret: <prefix>-<key>,
+# dir: <dir>/<key>):
+#   lock           who initialised the swarm; created once, atomically, by the winner
+#   manager-token  `docker swarm join-token -q manager`   (managers only)
+#   worker-token   `docker swarm join-token -q worker`    (managers write, workers read)
+#   unlock-key     `docker swarm unlock-key -q` (autolock) (managers only)
+#   manager-addrs  comma-separated reachable manager addresses (managers write, all read)
+#
+# Lifecycle (DESIGN.md, Swarm facts; Docker's swarm admin guide):
+# - The node whose conditional create of `lock` succeeds runs `swarm init --autolock` and
+#   publishes the tokens. Everyone else waits, bounded, for the tokens and joins. A node
+#   never runs `swarm init` once the lock exists (split brain in public Terraform modules),
+#   and never when it is already in a swarm.
+# - A manager whose daemon restarted locked (autolock) unlocks with the key from the store.
+# - A manager that has just joined removes at most one ghost (moby/moby#30847): the manager
+#   it replaces, found as a manager that is Down AND unreachable, in the joiner's own zone
+#   (each manager is an autoscaling group / MIG of one pinned to a zone), the longest-down
+#   first; only while the swarm has a leader and the joiner is reachable. Reachable managers
+#   are never touched, so the manager count returns to its size before the failure and never
+#   drops below it; a manager that is merely rebooting in another zone is never removed.
+# - Zone: every engine carries the label zone=<CB_ZONE> (daemon.json; a worker cannot label
+#   itself in the swarm), and every manager pass copies it to the node label `zone` on nodes
+#   that lack one (a manager labels itself from CB_ZONE). Placement uses node.labels.zone.
+# - Overlay networks: the manager pass creates the attachable overlay `cb-overlay` with
+#   `--opt encrypted` (IPsec ESP between nodes); create other overlays with --opt encrypted.
+# - The Docker API is never configured on TCP (2375/2376): no "hosts" in daemon.json and
+#   CB_DOCKER may only name unix sockets.
 set -euo pipefail
-echo "not written yet" >&2
-exit 1
+
+CB_NODE_NAME=${CB_NODE_NAME:-$(hostname)}
+CB_ADVERTISE_ADDR=${CB_ADVERTISE_ADDR:-}
+CB_MANAGERS_RUN_WORKLOADS=${CB_MANAGERS_RUN_WORKLOADS:-false}
+CB_JOIN_TIMEOUT=${CB_JOIN_TIMEOUT:-600}
+CB_DOCKER=${CB_DOCKER:-docker}
+CB_INSTALL=${CB_INSTALL:-false}
+CB_REGION=${CB_REGION:-}
+CB_PROJECT=${CB_PROJECT:-}
+CB_ADDR_POOL=${CB_ADDR_POOL:-}
+
+OVERLAY=cb-overlay
+DOCKER_CALL_TIMEOUT=60 # seconds for one docker CLI call (no leader can make calls hang)
+POLL=2
+
+log() { printf '%s clusterbench-swarm[%s %s]: %s\n' "$(date -u +%H:%M:%S)" "${CB_ROLE:-?}" "$CB_NODE_NAME" "$*" >&2; }
+die() {
+	log "FATAL: $*"
+	exit 1
+}
+
+validate() {
+	[[ ${CB_ROLE:-} == manager || ${CB_ROLE:-} == worker ]] || die "CB_ROLE must be manager or worker, got '${CB_ROLE:-}'"
+	[[ ${CB_ZONE:-} =~ ^[A-Za-z0-9._-]+$ ]] || die "CB_ZONE must be set to a zone name ([A-Za-z0-9._-]), got '${CB_ZONE:-}'"
+	[[ $CB_JOIN_TIMEOUT =~ ^[0-9]+$ ]] || die "CB_JOIN_TIMEOUT must be a number of seconds"
+	[[ $CB_MANAGERS_RUN_WORKLOADS == true || $CB_MANAGERS_RUN_WORKLOADS == false ]] || die "CB_MANAGERS_RUN_WORKLOADS must be true or false"
+	[[ $CB_INSTALL == true || $CB_INSTALL == false ]] || die "CB_INSTALL must be true or false"
+	[[ $CB_DOCKER != *tcp://* && $CB_DOCKER != *:237[56]* ]] || die "CB_DOCKER must not reach the Docker API over TCP"
+	case ${CB_STORE:-} in
+	ssm)
+		[[ ${CB_STORE_PATH:-} =~ ^/[A-Za-z0-9_./-]+$ ]] || die "ssm: CB_STORE_PATH must be a parameter path like /clusterbench/<stack>/swarm"
+		[[ -n $CB_REGION ]] || die "ssm: CB_REGION is required"
+		;;
+	gcp-secret)
+		[[ ${CB_STORE_PATH:-} =~ ^[A-Za-z0-9_-]+$ ]] || die "gcp-secret: CB_STORE_PATH must be a secret-name prefix ([A-Za-z0-9_-])"
+		;;
+	dir)
+		[[ ${CB_STORE_PATH:-} == /* ]] || die "dir: CB_STORE_PATH must be an absolute directory"
+		;;
+	*) die "CB_STORE must be ssm, gcp-secret or dir, got '${CB_STORE:-}'" ;;
+	esac
+	read -r -a DOCKER <<<"$CB_DOCKER"
+}
+
+# d runs one docker CLI call, bounded.
+d() { timeout "$DOCKER_CALL_TIMEOUT" "${DOCKER[@]}" "$@"; }
+
+deadline_passed() { ((SECONDS >= DEADLINE)); }
+
+# ---------------------------------------------------------------------------------------
+# Token store. store_get KEY prints the value: 0 found, 1 absent, 2 store error.
+# store_put KEY reads the value from stdin (secrets never go on a command line).
+# store_try_lock HOLDER: 0 this node created the lock, 1 the lock already exists, 2 error.
+# ---------------------------------------------------------------------------------------
+
+# secret_file VALUE-ON-STDIN: a 0600 temporary file holding stdin, without a newline added.
+secret_file() {
+	local f
+	f=$(umask 077 && mktemp)
+	cat >"$f"
+	printf '%s' "$f"
+}
+
+aws_ssm() { aws ssm "$@" --region "$CB_REGION"; }
+
+ssm_get() {
+	local out err=0
+	out=$(aws_ssm get-parameter --name "$CB_STORE_PATH/$1" --with-decryption \
+		--query Parameter.Value --output text 2>"$TMP/err") || err=1
+	if ((err)); then
+		grep -q ParameterNotFound "$TMP/err" && return 1
+		log "ssm get $1: $(head -c 300 "$TMP/err")"
+		return 2
+	fi
+	printf '%s' "$out"
+}
+
+ssm_put() {
+	local f rc=0
+	f=$(secret_file)
+	aws_ssm put-parameter --name "$CB_STORE_PATH/$1" --type SecureString --overwrite \
+		--value "file://$f" >/dev/null 2>"$TMP/err" || rc=2
+	rm -f "$f"
+	((rc == 0)) || log "ssm put $1: $(head -c 300 "$TMP/err")"
+	return "$rc"
+}
+
+# Without --overwrite, put-parameter is a conditional create: exactly one node succeeds and
+# every other one gets ParameterAlreadyExists.
+ssm_try_lock() {
+	if aws_ssm put-parameter --name "$CB_STORE_PATH/lock" --type String --value "$1" >/dev/null 2>"$TMP/err"; then
+		return 0
+	fi
+	grep -q ParameterAlreadyExists "$TMP/err" && return 1
+	log "ssm lock: $(head -c 300 "$TMP/err")"
+	return 2
+}
+
+gcloud_secrets() {
+	if [[ -n $CB_PROJECT ]]; then
+		gcloud secrets "$@" --project "$CB_PROJECT" --quiet
+	else
+		gcloud secrets "$@" --quiet
+	fi
+}
+
+gcp_get() {
+	local out err=0
+	out=$(gcloud_secrets versions access latest --secret "$CB_STORE_PATH-$1" 2>"$TMP/err") || err=1
+	if ((err)); then
+		grep -q NOT_FOUND "$TMP/err" && return 1
+		log "gcp-secret get $1: $(head -c 300 "$TMP/err")"
+		return 2
+	fi
+	printf '%s' "$out"
+}
+
+# gcp_put adds a version; a secret the Pulumi program did not pre-create is created first.
+gcp_put() {
+	local f rc=0 name="$CB_STORE_PATH-$1"
+	f=$(secret_file)
+	if ! gcloud_secrets versions add "$name" --data-file "$f" >/dev/null 2>"$TMP/err"; then
+		if grep -q NOT_FOUND "$TMP/err"; then
+			gcloud_secrets create "$name" --replication-policy automatic --data-file "$f" >/dev/null 2>"$TMP/err" ||
+				gcloud_secrets versions add "$name" --data-file "$f" >/dev/null 2>"$TMP/err" || rc=2
+		else
+			rc=2
+		fi
+	fi
+	rm -f "$f"
+	((rc == 0)) || log "gcp-secret put $1: $(head -c 300 "$TMP/err")"
+	return "$rc"
+}
+
+# The lock is the label `holder` on the secret <prefix>-lock. Secret Manager offers two
+# atomic operations and the lock uses whichever applies: CreateSecret fails with
+# ALREADY_EXISTS for all but one caller (secret not pre-created), and UpdateSecret with the
+# etag read before fails for all but one caller when several race to set the label on a
+# pre-created secret (the etag changes with the first update). The Pulumi program should
+# pre-create the secret (so IAM can be granted per secret) and ignore changes to its labels.
+gcp_try_lock() {
+	local name="$CB_STORE_PATH-lock" label etag holder
+	label=$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9_-' '-' | cut -c1-63)
+	if ! gcloud_secrets describe "$name" --format 'value(etag,labels.holder)' >"$TMP/out" 2>"$TMP/err"; then
+		grep -q NOT_FOUND "$TMP/err" || {
+			log "gcp-secret lock: $(head -c 300 "$TMP/err")"
+			return 2
+		}
+		printf '%s' "$1" | gcloud_secrets create "$name" --replication-policy automatic \
+			--labels "holder=$label" --data-file - >/dev/null 2>"$TMP/err" && return 0
+		grep -q ALREADY_EXISTS "$TMP/err" && return 1
+		log "gcp-secret lock: $(head -c 300 "$TMP/err")"
+		return 2
+	fi
+	IFS=$'\t' read -r etag holder <"$TMP/out" || true
+	[[ -z ${holder:-} ]] || return 1
+	gcloud_secrets update "$name" --update-labels "holder=$label" --etag "$etag" >/dev/null 2>"$TMP/err" && return 0
+	grep -Eqi 'ABORTED|FAILED_PRECONDITION|etag' "$TMP/err" && return 1
+	log "gcp-secret lock: $(head -c 300 "$TMP/err")"
+	return 2
+}
+
+dir_get() {
+	[[ -f $CB_STORE_PATH/$1 ]] || return 1
+	cat "$CB_STORE_PATH/$1"
+}
+
+dir_put() {
+	local tmp
+	tmp=$(umask 077 && mktemp "$CB_STORE_PATH/.$1.XXXXXX")
+	cat >"$tmp"
+	mv -f "$tmp" "$CB_STORE_PATH/$1" # rename: readers see the old or the new value, never half
+}
+
+# noclobber opens with O_EXCL: exactly one creator wins.
+dir_try_lock() {
+	if (
+		set -o noclobber
+		umask 077
+		printf '%s\n' "$1" >"$CB_STORE_PATH/lock"
+	) 2>/dev/null; then
+		return 0
+	fi
+	[[ -e $CB_STORE_PATH/lock ]] && return 1
+	return 2
+}
+
+store_get() {
+	case $CB_STORE in
+	ssm) ssm_get "$1" ;;
+	gcp-secret) gcp_get "$1" ;;
+	dir) dir_get "$1" ;;
+	esac
+}
+
+store_put() {
+	case $CB_STORE in
+	ssm) ssm_put "$1" ;;
+	gcp-secret) gcp_put "$1" ;;
+	dir) dir_put "$1" ;;
+	esac
+}
+
+store_try_lock() {
+	case $CB_STORE in
+	ssm) ssm_try_lock "$1" ;;
+	gcp-secret) gcp_try_lock "$1" ;;
+	dir) dir_try_lock "$1" ;;
+	esac
+}
+
+# store_update KEY VALUE writes only when the value changed (no version churn on reruns).
+store_update() {
+	local current rc=0
+	current=$(store_get "$1") || rc=$?
+	((rc == 2)) && return 2
+	if ((rc == 1)) || [[ $current != "$2" ]]; then
+		printf '%s' "$2" | store_put "$1" && log "store: $1 updated"
+	fi
+}
+
+# store_wait KEY prints the value once present; fails at the deadline.
+store_wait() {
+	local v
+	until v=$(store_get "$1"); do
+		deadline_passed && {
+			log "timed out waiting for '$1' in the $CB_STORE store at $CB_STORE_PATH"
+			return 1
+		}
+		sleep "$POLL"
+	done
+	printf '%s' "$v"
+}
+
+# ---------------------------------------------------------------------------------------
+# Node setup (cloud only: CB_INSTALL=true).
+# ---------------------------------------------------------------------------------------
+
+install_docker() {
+	export DEBIAN_FRONTEND=noninteractive
+	local want=()
+	command -v dockerd >/dev/null || want+=(docker.io)
+	[[ $CB_STORE != ssm ]] || command -v aws >/dev/null || want+=(awscli)
+	if ((${#want[@]})); then
+		apt-get update -qq
+		apt-get install -y -qq "${want[@]}"
+	fi
+	# The engine label carries the zone into the swarm (managers copy it to the node label).
+	# No "hosts": the API stays on the local unix socket; no live-restore (swarm refuses it).
+	local conf=/etc/docker/daemon.json want_conf
+	want_conf=$(printf '{\n  "labels": ["zone=%s"]\n}\n' "$CB_ZONE")
+	mkdir -p /etc/docker
+	if [[ ! -f $conf || $(cat "$conf") != "$want_conf" ]]; then
+		printf '%s\n' "$want_conf" >"$conf"
+		systemctl restart docker
+	fi
+	systemctl enable --now docker >/dev/null
+}
+
+# install_timer makes this script (with its rendered settings) rerun at boot and every two
+# minutes: a manager restarted with autolock is unlocked, late workers get their zone label,
+# and the store follows token and manager changes.
+install_timer() {
+	local self=/usr/local/sbin/clusterbench-swarm-bootstrap unit=/etc/systemd/system/clusterbench-swarm
+	if [[ -f $0 ]] && ! cmp -s "$0" "$self"; then
+		install -m 0700 "$0" "$self"
+	fi
+	cat >"$unit.service.new" <<EOF
+[Unit]
+Description=clusterbench swarm bootstrap (join, unlock, labels)
+After=docker.service network-online.target
+Wants=network-online.target
+[Service]
+Type=oneshot
+ExecStart=$self
+EOF
+	cat >"$unit.timer.new" <<'EOF'
+[Unit]
+Description=rerun the clusterbench swarm bootstrap
+[Timer]
+OnBootSec=30s
+OnUnitActiveSec=2min
+[Install]
+WantedBy=timers.target
+EOF
+	local f changed=false
+	for f in service timer; do
+		if cmp -s "$unit.$f.new" "$unit.$f"; then rm -f "$unit.$f.new"; else
+			mv -f "$unit.$f.new" "$unit.$f"
+			changed=true
+		fi
+	done
+	if $changed; then systemctl daemon-reload; fi
+	systemctl enable --now clusterbench-swarm.timer >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------------------------
+# Swarm.
+# ---------------------------------------------------------------------------------------
+
+wait_for_docker() {
+	until d version >/dev/null 2>&1; do
+		deadline_passed && die "the docker daemon ($CB_DOCKER) did not answer within ${CB_JOIN_TIMEOUT}s"
+		sleep "$POLL"
+	done
+}
+
+default_addr() {
+	local dev addr
+	dev=$(ip -4 route show default | awk '{for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit }}')
+	[[ -n $dev ]] || die "no default route: set CB_ADVERTISE_ADDR"
+	addr=$(ip -4 -o addr show dev "$dev" scope global | awk '{split($4, a, "/"); print a[1]; exit}')
+	[[ -n $addr ]] || die "no IPv4 address on $dev: set CB_ADVERTISE_ADDR"
+	printf '%s' "$addr"
+}
+
+local_state() { d info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || echo unknown; }
+
+# wait_state_settles waits while the node is pending (joining or reconnecting).
+wait_state_settles() {
+	local s
+	while s=$(local_state) && [[ $s == pending || $s == unknown ]]; do
+		deadline_passed && break
+		sleep "$POLL"
+	done
+	printf '%s' "$s"
+}
+
+init_swarm() {
+	log "won the store lock: initialising the swarm (autolock) on $ADDR"
+	local args=(swarm init --autolock --advertise-addr "$ADDR" --listen-addr "$ADDR:2377")
+	[[ -z $CB_ADDR_POOL ]] || args+=(--default-addr-pool "$CB_ADDR_POOL")
+	d "${args[@]}" >/dev/null
+	# The key first and the manager token last: a present manager token means "complete".
+	publish_swarm_facts || die "could not write the tokens to the store; rerun to retry"
+}
+
+# join_swarm TOKEN-KEY tries each stored manager address until one accepts the join.
+join_swarm() {
+	local token addrs addr s
+	token=$(store_wait "$1") || die "no $1 in the store within ${CB_JOIN_TIMEOUT}s"
+	while :; do
+		addrs=$(store_wait manager-addrs) || die "no manager-addrs in the store within ${CB_JOIN_TIMEOUT}s"
+		for addr in ${addrs//,/ }; do
+			log "joining as $CB_ROLE via $addr"
+			if d swarm join --token "$token" --advertise-addr "$ADDR" --listen-addr "$ADDR:2377" "$addr" >/dev/null 2>"$TMP/err"; then
+				return 0
+			fi
+			log "join via $addr: $(head -c 300 "$TMP/err")"
+			# A join that timed out goes on in the background: let it finish or fail.
+			s=$(wait_state_settles)
+			[[ $s == active ]] && return 0
+			[[ $s == inactive ]] || d swarm leave --force >/dev/null 2>&1 || true
+		done
+		deadline_passed && die "could not join any manager in '$addrs' within ${CB_JOIN_TIMEOUT}s. If the store is left over from a destroyed swarm, delete it (never init over it)"
+		sleep "$POLL"
+		token=$(store_get "$1") || true
+	done
+}
+
+unlock_swarm() {
+	log "daemon is locked (autolock): unlocking with the key from the store"
+	local key
+	key=$(store_wait unlock-key) || die "no unlock-key in the store"
+	printf '%s\n' "$key" | d swarm unlock >/dev/null 2>"$TMP/err" ||
+		die "unlock failed (was the key rotated outside this script?): $(head -c 300 "$TMP/err")"
+}
+
+inactive_node() {
+	local rc=0
+	if [[ $CB_ROLE == worker ]]; then
+		join_swarm worker-token
+		return
+	fi
+	# A swarm exists once the lock does: never init then, even if the tokens are missing.
+	if store_get manager-token >/dev/null; then
+		join_swarm manager-token
+		JOINED_AS_MANAGER=true
+		return
+	fi
+	while :; do
+		rc=0
+		store_try_lock "$CB_NODE_NAME $(date -u +%FT%TZ)" || rc=$?
+		case $rc in
+		0)
+			init_swarm
+			return
+			;;
+		1)
+			log "another node holds the store lock: joining"
+			join_swarm manager-token
+			JOINED_AS_MANAGER=true
+			return
+			;;
+		esac
+		deadline_passed && die "the $CB_STORE store lock could not be read or written"
+		sleep "$POLL"
+	done
+}
+
+# wait_for_control waits (30 s at most) until this node runs the manager components.
+wait_for_control() {
+	local until=$((SECONDS + 30))
+	until [[ $(d info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) == true ]]; do
+		((SECONDS < until)) && ! deadline_passed || return 1
+		sleep "$POLL"
+	done
+}
+
+# wait_for_leader waits until this manager can read the raft store (a leader exists).
+wait_for_leader() {
+	until [[ $(d info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) == true ]] &&
+		d node ls --filter role=manager --format '{{.ManagerStatus}}' 2>/dev/null | grep -q Leader; do
+		deadline_passed && return 1
+		sleep "$POLL"
+	done
+}
+
+# manager_ids / node_ids print the swarm's (manager) node IDs, one a line.
+manager_ids() { d node ls -q --filter role=manager; }
+node_ids() { d node ls -q; }
+
+# publish_swarm_facts stores what other nodes need: unlock key, reachable manager addresses,
+# worker and manager tokens (only the values that changed).
+publish_swarm_facts() {
+	local key addrs
+	if key=$(d swarm unlock-key -q 2>/dev/null) && [[ -n $key ]]; then
+		store_update unlock-key "$key" || return 1
+	fi
+	local ids
+	mapfile -t ids < <(manager_ids)
+	addrs=$(d node inspect --format '{{if .ManagerStatus}}{{if eq (printf "%s" .ManagerStatus.Reachability) "reachable"}}{{.ManagerStatus.Addr}}{{end}}{{end}}' \
+		"${ids[@]}" | grep . | sort | paste -sd, -)
+	[[ -n $addrs ]] || addrs="$ADDR:2377"
+	store_update manager-addrs "$addrs" || return 1
+	store_update worker-token "$(d swarm join-token -q worker)" || return 1
+	store_update manager-token "$(d swarm join-token -q manager)" || return 1
+}
+
+# label_zones: this manager's zone from CB_ZONE; other nodes without a `zone` node label get
+# the one their engine reports (daemon.json labels), since a worker cannot label itself.
+label_zones() {
+	local id node_zone engine_zone ids
+	mapfile -t ids < <(node_ids)
+	d node update --label-add "zone=$CB_ZONE" "$SELF" >/dev/null
+	while IFS='|' read -r id node_zone engine_zone; do
+		[[ -n $id && -z $node_zone && -n $engine_zone ]] || continue
+		[[ $engine_zone =~ ^[A-Za-z0-9._-]+$ ]] || continue
+		d node update --label-add "zone=$engine_zone" "$id" >/dev/null && log "labelled node $id zone=$engine_zone"
+	done < <(d node inspect --format '{{.ID}}|{{index .Spec.Labels "zone"}}|{{with .Description.Engine}}{{index .Labels "zone"}}{{end}}' "${ids[@]}")
+}
+
+ensure_overlay() {
+	d network inspect "$OVERLAY" >/dev/null 2>&1 && return 0
+	if d network create --driver overlay --opt encrypted --attachable "$OVERLAY" >/dev/null 2>&1; then
+		log "created the encrypted overlay network $OVERLAY"
+	fi
+	d network inspect "$OVERLAY" >/dev/null 2>&1 # another manager may have won the race
+}
+
+# remove_replaced_manager: see "Lifecycle" at the top for the rule.
+remove_replaced_manager() {
+	local id reach state zone since is_leader ids leader self_ok best best_since
+	while :; do
+		leader=false self_ok=false best="" best_since=""
+		mapfile -t ids < <(manager_ids 2>/dev/null)
+		while IFS='|' read -r id is_leader reach state zone since; do
+			[[ -n $id ]] || continue
+			[[ $is_leader == true ]] && leader=true
+			if [[ $id == "$SELF" ]]; then
+				[[ $reach == reachable ]] && self_ok=true
+				continue
+			fi
+			[[ $reach == unreachable && $state == down && $zone == "$CB_ZONE" ]] || continue
+			if [[ -z $best ]] || ((since < best_since)); then best=$id best_since=$since; fi
+		done < <(((${#ids[@]})) && d node inspect --format '{{.ID}}|{{.ManagerStatus.Leader}}|{{.ManagerStatus.Reachability}}|{{.Status.State}}|{{or (index .Spec.Labels "zone") (index .Description.Engine.Labels "zone")}}|{{.UpdatedAt.Unix}}' "${ids[@]}" 2>/dev/null)
+		if $leader && $self_ok; then break; fi
+		deadline_passed && die "quorum did not become healthy: did not look for a replaced manager"
+		sleep "$POLL"
+	done
+	if [[ -z $best ]]; then
+		log "no Down manager in zone $CB_ZONE: this join replaced nobody"
+		return 0
+	fi
+	log "removing the Down manager $best that this node replaces (demote, then node rm)"
+	if ! d node demote "$best" >/dev/null || ! d node rm "$best" >/dev/null; then
+		die "could not remove the replaced manager $best"
+	fi
+}
+
+manager_pass() {
+	wait_for_leader || die "no swarm leader within ${CB_JOIN_TIMEOUT}s (quorum lost?); the timer retries"
+	SELF=$(d info --format '{{.Swarm.NodeID}}')
+	if [[ $CB_MANAGERS_RUN_WORKLOADS == false && $(d node inspect --format '{{.Spec.Availability}}' "$SELF") != drain ]]; then
+		d node update --availability drain "$SELF" >/dev/null && log "drained this manager of workloads"
+	fi
+	label_zones
+	ensure_overlay || log "could not create $OVERLAY (retried on the next run)"
+	if [[ $JOINED_AS_MANAGER == true ]]; then remove_replaced_manager; fi
+	publish_swarm_facts || log "could not update the store (retried on the next run)"
+}
+
+main() {
+	validate
+	DEADLINE=$((SECONDS + CB_JOIN_TIMEOUT))
+	TMP=$(mktemp -d)
+	trap 'rm -rf "$TMP"' EXIT
+	if [[ $CB_INSTALL == true ]]; then
+		exec 9>/run/clusterbench-swarm.lock
+		flock 9 # the first-boot run and the timer never overlap
+		install_docker
+	fi
+	if [[ $CB_STORE == dir ]]; then
+		mkdir -p "$CB_STORE_PATH"
+		chmod 0700 "$CB_STORE_PATH"
+	fi
+	wait_for_docker
+	ADDR=${CB_ADVERTISE_ADDR:-$(default_addr)}
+	JOINED_AS_MANAGER=false
+	local state
+	state=$(wait_state_settles)
+	case $state in
+	inactive) inactive_node ;;
+	locked)
+		[[ $CB_ROLE == manager ]] || die "a worker cannot be locked"
+		unlock_swarm
+		;;
+	active) log "already in a swarm: not initialising or joining" ;;
+	*) die "unexpected swarm state '$state' (docker info); not touching it" ;;
+	esac
+	if [[ $CB_ROLE == manager ]]; then
+		if wait_for_control; then
+			manager_pass
+		else
+			log "CB_ROLE is manager but this node is a worker in the swarm: leaving its role alone"
+		fi
+	fi
+	if [[ $CB_INSTALL == true ]]; then install_timer; fi
+	log "done: node $(d info --format '{{.Swarm.NodeID}}' 2>/dev/null || true) is in the swarm as $CB_ROLE"
+}
+
+main "$@"
