@@ -47,8 +47,8 @@ func buildSelfManagedAWS(ctx *pulumi.Context, s *spec.Spec) error {
 	ctx.Export("workerGroup", cluster.WorkerGroup)
 	ctx.Export("snapshotBucket", cluster.SnapshotBucket)
 	ctx.Export("storePath", pulumi.String(cluster.StorePath))
-	// No kubeconfig: kubeadm init writes it on the first member at boot, after the
-	// deployment; this command fetches it from a running member.
+	// No kubeconfig: kubeadm init writes it on a member at boot, after the deployment;
+	// that member publishes it in the store, and this command fetches it.
 	ctx.Export("kubeconfigCommand", cluster.KubeconfigCommand)
 	return nil
 }
@@ -71,8 +71,8 @@ func buildSelfManagedGCP(ctx *pulumi.Context, s *spec.Spec) error {
 	ctx.Export("workerGroup", cluster.WorkerGroup)
 	ctx.Export("snapshotBucket", cluster.SnapshotBucket)
 	ctx.Export("storePath", pulumi.String(cluster.StorePath))
-	// No kubeconfig: kubeadm init writes it on the first member at boot, after the
-	// deployment; this command fetches it from a running member.
+	// No kubeconfig: kubeadm init writes it on a member at boot, after the deployment;
+	// that member publishes it in the store, and this command fetches it.
 	ctx.Export("kubeconfigCommand", cluster.KubeconfigCommand)
 	return nil
 }

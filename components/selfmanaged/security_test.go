@@ -328,7 +328,9 @@ func TestGcpIAMIsMinimal(t *testing.T) {
 		"kops-gcp-k8s-join-token roles/secretmanager.secretAccessor",
 		"kops-gcp-k8s-ca-cert-hash roles/secretmanager.secretAccessor",
 	}, grants["nodes"])
-	assert.Len(t, grants["control-plane"], 2*len(selfmanaged.StoreKeys))
+	assert.Len(t, grants["control-plane"], 2*len(selfmanaged.StoreKeys)+1)
+	assert.Contains(t, grants["control-plane"], "kops-gcp-k8s-admin-kubeconfig roles/secretmanager.secretVersionAdder",
+		"members publish the admin kubeconfig and never read it back")
 	for _, g := range inv.OfType("gcp:storage/bucketIAMMember:BucketIAMMember") {
 		assert.Equal(t, cpSA, g.String("member"), "only the control plane writes snapshots")
 	}

@@ -54,6 +54,12 @@ var (
 	WorkerStoreKeys = []string{"join-token", "ca-cert-hash"}
 )
 
+// AdminKubeconfigKey is where the member that ran kubeadm init publishes
+// /etc/kubernetes/admin.conf, for the operators: no node reads it back, and it is the
+// only way to hand it over that needs neither SSH keys nor a network path to private
+// nodes. The stacks export the command that fetches it.
+const AdminKubeconfigKey = "admin-kubeconfig"
+
 // Default pod and service ranges where the network has none of its own (AWS: kops's
 // defaults, outside any VPC range, pkg/model/components/defaults).
 const (

@@ -64,8 +64,9 @@ func TestShippedStackCounts(t *testing.T) {
 			"gcp:compute/firewall:Firewall": 9,
 			// 2 accounts × 2 roles + the conditioned etcd disk grant
 			"gcp:serviceaccount/account:Account": 2, "gcp:projects/iAMMember:IAMMember": 5, "gcp:projects/iAMCustomRole:IAMCustomRole": 1,
-			// 5 secrets; the control plane reads and adds to each, workers read 2
-			"gcp:secretmanager/secret:Secret": 5, "gcp:secretmanager/secretIamMember:SecretIamMember": 12,
+			// 5 store keys and the admin kubeconfig; the control plane reads and adds to
+			// each key and adds the kubeconfig, workers read 2 keys
+			"gcp:secretmanager/secret:Secret": 6, "gcp:secretmanager/secretIamMember:SecretIamMember": 13,
 			"gcp:storage/bucket:Bucket": 1, "gcp:storage/bucketIAMMember:BucketIAMMember": 1,
 			gcpDisk: 6, "gcp:compute/address:Address": 1, "gcp:compute/regionHealthCheck:RegionHealthCheck": 1,
 			"gcp:compute/regionBackendService:RegionBackendService": 1, "gcp:compute/forwardingRule:ForwardingRule": 1,
@@ -200,8 +201,10 @@ func TestExports(t *testing.T) {
 	cases := []struct {
 		stack, network, endpoint, storePath, fetch string
 	}{
-		{"kops-aws", "vpcId", "cluster-api" + awsLBSuffix + ":6443", "/clusterbench/kops-aws/k8s", "aws ec2 describe-instances"},
-		{"kops-gcp", "networkId", gcpAPIAddress + ":6443", "kops-gcp-k8s", "gcloud compute ssh"},
+		{"kops-aws", "vpcId", "cluster-api" + awsLBSuffix + ":6443", "/clusterbench/kops-aws/k8s",
+			"aws ssm get-parameter --region us-east-1 --name /clusterbench/kops-aws/k8s/admin-kubeconfig --with-decryption"},
+		{"kops-gcp", "networkId", gcpAPIAddress + ":6443", "kops-gcp-k8s",
+			"gcloud secrets versions access latest --project clusterbench-demo --secret kops-gcp-k8s-admin-kubeconfig"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
@@ -214,7 +217,6 @@ func TestExports(t *testing.T) {
 			assert.NotEmpty(t, ex["snapshotBucket"])
 			assert.Equal(t, tc.storePath, ex["storePath"])
 			assert.Contains(t, ex["kubeconfigCommand"], tc.fetch)
-			assert.Contains(t, ex["kubeconfigCommand"], "/etc/kubernetes/admin.conf")
 			assert.NotContains(t, ex, "kubeconfig", "kubeadm makes it at boot: no deploy-time value exists")
 		})
 	}

@@ -47,8 +47,9 @@ type Cluster struct {
 	SnapshotBucket pulumi.StringOutput
 	// StorePath is the SSM parameter path of the join material.
 	StorePath string
-	// KubeconfigCommand prints the admin kubeconfig. kubeadm init writes it on the first
-	// member at boot, so no deploy-time output can hold it.
+	// KubeconfigCommand prints the admin kubeconfig. kubeadm init writes it on the member
+	// that wins the lock, at boot, so no deploy-time output can hold it; that member
+	// publishes it in the store.
 	KubeconfigCommand pulumi.StringOutput
 }
 
@@ -82,16 +83,11 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	})
 }
 
-// kubeconfigCommand reads /etc/kubernetes/admin.conf from a running member over SSH
-// (Debian's user is admin); from outside the VPC only when the nodes are public.
+// kubeconfigCommand prints the admin kubeconfig the init member published (an
+// Advanced-tier SecureString: admin.conf is larger than the Standard tier's 4 KB).
 func (b *builder) kubeconfigCommand() pulumi.StringOutput {
-	address := "PrivateIpAddress"
-	if !b.s.Network.PrivateNodes {
-		address = "PublicIpAddress"
-	}
-	return pulumi.Sprintf("ssh admin@$(aws ec2 describe-instances --region %s --filters Name=tag:aws:autoscaling:groupName,Values=%s "+
-		"Name=instance-state-name,Values=running --query 'Reservations[0].Instances[0].%s' --output text) "+
-		"sudo cat /etc/kubernetes/admin.conf > kubeconfig", b.s.Region, b.memberASGs[0].Group.Name, address)
+	return pulumi.Sprintf("aws ssm get-parameter --region %s --name %s/%s --with-decryption --query Parameter.Value --output text > kubeconfig",
+		b.s.Region, storePath(b.ctx.Stack()), selfmanaged.AdminKubeconfigKey)
 }
 
 // builder carries what the steps share; each step adds one concern's resources.

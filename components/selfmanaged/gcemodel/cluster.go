@@ -42,8 +42,9 @@ type Cluster struct {
 	SnapshotBucket pulumi.StringOutput
 	// StorePath is the prefix of the Secret Manager secrets: <StorePath>-<key>.
 	StorePath string
-	// KubeconfigCommand prints the admin kubeconfig. kubeadm init writes it on the first
-	// member at boot, so no deploy-time output can hold it.
+	// KubeconfigCommand prints the admin kubeconfig. kubeadm init writes it on the member
+	// that wins the lock, at boot, so no deploy-time output can hold it; that member
+	// publishes it in the store.
 	KubeconfigCommand pulumi.StringOutput
 }
 
@@ -78,18 +79,10 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	})
 }
 
-// kubeconfigCommand reads /etc/kubernetes/admin.conf from the first member over SSH
-// (OS Login); by its internal address when the nodes are private.
+// kubeconfigCommand prints the admin kubeconfig the init member published.
 func (b *builder) kubeconfigCommand() pulumi.StringOutput {
-	m := b.members[0]
-	internal := ""
-	if b.s.Network.PrivateNodes {
-		internal = " --internal-ip"
-	}
-	return pulumi.Sprintf("gcloud compute ssh --project %s --zone %s%s "+
-		"$(gcloud compute instance-groups managed list-instances %s --project %s --zone %s --format='value(name)' --limit 1) "+
-		"--command 'sudo cat /etc/kubernetes/admin.conf' > kubeconfig",
-		b.s.Project, m.Zone, internal, b.memberMIGs[0].Zonal.Name, b.s.Project, m.Zone)
+	return pulumi.Sprintf("gcloud secrets versions access latest --project %s --secret %s > kubeconfig",
+		b.s.Project, b.secrets[selfmanaged.AdminKubeconfigKey].SecretId)
 }
 
 // builder carries what the steps share; each step adds one concern's resources.

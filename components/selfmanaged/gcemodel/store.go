@@ -24,12 +24,7 @@ func SecretID(stack, key string) string { return storePath(stack) + "-" + key }
 func (b *builder) store() error {
 	b.secrets = map[string]*secretmanager.Secret{}
 	for _, key := range selfmanaged.StoreKeys {
-		secret, err := secretmanager.NewSecret(b.ctx, b.name+"-store-"+key, &secretmanager.SecretArgs{
-			Project:     pulumi.String(b.s.Project),
-			SecretId:    pulumi.String(SecretID(b.ctx.Stack(), key)),
-			Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
-			Labels:      b.labels(),
-		}, b.parent)
+		secret, err := b.secret(key)
 		if err != nil {
 			return err
 		}
@@ -47,7 +42,23 @@ func (b *builder) store() error {
 			}
 		}
 	}
-	return nil
+	// The admin kubeconfig: members only add it; operators read it with their own IAM.
+	secret, err := b.secret(selfmanaged.AdminKubeconfigKey)
+	if err != nil {
+		return err
+	}
+	b.secrets[selfmanaged.AdminKubeconfigKey] = secret
+	return b.secretGrant(selfmanaged.AdminKubeconfigKey, "control-plane", "roles/secretmanager.secretVersionAdder", b.controlPlaneSA)
+}
+
+// secret is one secret container.
+func (b *builder) secret(key string) (*secretmanager.Secret, error) {
+	return secretmanager.NewSecret(b.ctx, b.name+"-store-"+key, &secretmanager.SecretArgs{
+		Project:     pulumi.String(b.s.Project),
+		SecretId:    pulumi.String(SecretID(b.ctx.Stack(), key)),
+		Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
+		Labels:      b.labels(),
+	}, b.parent)
 }
 
 func (b *builder) secretGrant(key, who, role string, sa *serviceaccount.Account) error {
