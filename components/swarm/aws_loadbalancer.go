@@ -14,11 +14,13 @@ import (
 func (b *awsBuilder) loadBalancer() error {
 	var err error
 	b.nlb, err = lb.NewLoadBalancer(b.ctx, b.name+"-nlb", &lb.LoadBalancerArgs{
-		LoadBalancerType:             pulumi.String("network"),
-		Internal:                     pulumi.Bool(b.s.Network.PrivateNodes),
-		Subnets:                      b.args.Network.NodeSubnetIDs,
-		SecurityGroups:               pulumi.StringArray{b.lbSG.ID().ToStringOutput()},
-		EnableCrossZoneLoadBalancing: pulumi.Bool(true), // workers are spread unevenly after a zone loss
+		LoadBalancerType: pulumi.String("network"),
+		Internal:         pulumi.Bool(b.s.Network.PrivateNodes),
+		Subnets:          b.args.Network.NodeSubnetIDs,
+		SecurityGroups:   pulumi.StringArray{b.lbSG.ID().ToStringOutput()},
+		// Every zone's NLB node spreads over all workers, however many each zone holds
+		// (the group rebalances zones only over time).
+		EnableCrossZoneLoadBalancing: pulumi.Bool(true),
 		EnableDeletionProtection:     pulumi.Bool(b.s.DeletionProtection),
 		Tags:                         pulumi.StringMap{"Name": pulumi.String(b.name + "-nlb")},
 	}, b.parent)

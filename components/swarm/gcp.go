@@ -42,7 +42,7 @@ func NewGcpSwarm(ctx *pulumi.Context, name string, args *GcpArgs, opts ...pulumi
 	b := &gcpBuilder{ctx: ctx, name: name, args: args, s: args.Spec, parent: pulumi.Parent(c)}
 	b.storePath = gcpStorePath(ctx.Stack())
 	b.nodeTag, b.managerTag, b.workerTag = name+"-node", name+"-manager", name+"-worker"
-	steps := []func() error{b.iam, b.firewall, b.loadBalancer, b.managers, b.workers}
+	steps := []func() error{b.iam, b.store, b.firewall, b.loadBalancer, b.managers, b.workers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err

@@ -26,17 +26,21 @@ const (
 )
 
 // iam: a dedicated service account per node role (never the default compute account,
-// which holds project-wide Editor), and one secret per store key with its bindings.
-// Managers read and add versions of every token key and take the lock; workers read the
-// worker token and the managers' addresses only. The accounts have no project-level role.
+// which holds project-wide Editor). The accounts have no project-level role: their only
+// grants are on the store's secrets (store).
 func (b *gcpBuilder) iam() error {
 	var err error
 	if b.managerAccount, err = b.serviceAccount(RoleManager); err != nil {
 		return err
 	}
-	if b.workerAccount, err = b.serviceAccount(RoleWorker); err != nil {
-		return err
-	}
+	b.workerAccount, err = b.serviceAccount(RoleWorker)
+	return err
+}
+
+// store: one secret per store key, with bindings per secret and per role. Managers read
+// and add versions of every token key and take the lock; workers read the worker token
+// and the managers' addresses only.
+func (b *gcpBuilder) store() error {
 	workerReads := map[string]bool{}
 	for _, k := range WorkerKeys {
 		workerReads[k] = true
