@@ -22,7 +22,7 @@ const (
 	GcpClusterType = "clusterbench:selfmanaged:GcpCluster"
 )
 
-// Sizes kops uses (pkg/model/defaults): control-plane root volumes of 64 GB, etcd volumes
+// Sizes kops uses (pkg/model/defaults/volumes.go): control-plane root volumes of 64 GB, etcd volumes
 // of 20 GB. Workers take the spec's workers.diskGb.
 const (
 	ControlPlaneRootGB = 64
@@ -32,10 +32,10 @@ const (
 // APIPort is the port kube-apiserver listens on and the load balancer forwards.
 const APIPort = 6443
 
-// EtcdClients and EtcdPeers are the etcd ports no worker may reach: kubeadm's stacked
-// etcd listens on 2379 (clients), 2380 (peers) and 2381 (metrics); kops's etcd-manager
-// uses 4001/4002 for the events cluster. kops opens node → control plane on every TCP
-// port except these (pkg/model/firewall.go).
+// EtcdPortRanges are the etcd ports no worker may reach: kubeadm's stacked etcd listens
+// on 2379 (clients), 2380 (peers) and 2381 (metrics); kops's etcd-manager serves the
+// main and events clusters' clients on 4001 and 4002. kops opens node → control plane
+// on every TCP port except these (pkg/model/firewall.go).
 var EtcdPortRanges = [][2]int{{2379, 2381}, {4001, 4002}}
 
 // EtcdVolumes are the etcd data volumes of every member, as kops keeps them: "main" for
@@ -60,8 +60,8 @@ var (
 // nodes. The stacks export the command that fetches it.
 const AdminKubeconfigKey = "admin-kubeconfig"
 
-// Default pod and service ranges where the network has none of its own (AWS: kops's
-// defaults, outside any VPC range, pkg/model/components/defaults).
+// Default pod and service ranges where the network has none of its own (AWS): kops's
+// defaults, inside 100.64.0.0/10 (RFC 6598), so they never overlap a VPC's range.
 const (
 	DefaultPodCidr     = "100.96.0.0/11"
 	DefaultServiceCidr = "100.64.0.0/13"

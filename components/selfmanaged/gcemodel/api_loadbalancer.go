@@ -35,8 +35,12 @@ func (b *builder) apiAddress() error {
 
 // apiLoadBalancer: a passthrough network load balancer on the API port (a regional
 // backend service over the members' zonal groups, a TCP health check on the API, a
-// forwarding rule on the reserved address). The firewall admits adminCidrs and the
-// health checks; the client's address reaches the members unchanged. GCE has no
+// forwarding rule on the reserved address), as kops builds its internal API load
+// balancer (pkg/model/gcemodel/api_loadbalancer.go). The firewall admits adminCidrs and
+// the health checks; the client's address reaches the members unchanged. A member
+// that sends to the load balancer's address is answered by itself (Cloud Load
+// Balancing docs, internal passthrough: "test from backend VMs"): a joining member
+// must reach the API through another member until its own answers. GCE has no
 // deletion protection for forwarding rules, so deletionProtection protects it in
 // Pulumi (`pulumi state unprotect` before a destroy).
 func (b *builder) apiLoadBalancer() error {

@@ -18,9 +18,9 @@ func SecretID(stack, key string) string { return storePath(stack) + "-" + key }
 
 // store: one Secret Manager secret per key (the containers only: the bootstrap adds
 // the versions, so no value passes through the program or its state), each readable
-// only by the roles that need it. The member that adds the lock's first version runs
-// kubeadm init: version numbers are assigned by Secret Manager, so "version 1" is a
-// race with exactly one winner.
+// only by the roles that need it. Members may add versions but never delete or
+// overwrite one: Secret Manager numbers versions itself, so the lock's version 1 names
+// exactly one winner (a conditional write the bootstrap can elect the init member with).
 func (b *builder) store() error {
 	b.secrets = map[string]*secretmanager.Secret{}
 	for _, key := range selfmanaged.StoreKeys {
