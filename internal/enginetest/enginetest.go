@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/clusterbench/clusterbench/internal/inventory"
@@ -211,7 +212,7 @@ func SameInputs(harness, doc *inventory.Inventory) []string {
 		var differ []string
 		for _, k := range inventory.SortedKeys(union(r.Inputs, g.Inputs)) {
 			if !agrees(r.Inputs[k], g.Inputs[k]) {
-				differ = append(differ, fmt.Sprintf("%s: %v under the harness, %v in the document", k, r.Inputs[k], g.Inputs[k]))
+				differ = append(differ, fmt.Sprintf("%s: %s under the harness, %s in the document", k, short(r.Inputs[k]), short(g.Inputs[k])))
 			}
 		}
 		if len(differ) > 0 {
@@ -253,6 +254,19 @@ func agrees(harness, doc any) bool {
 	return reflect.DeepEqual(harness, doc)
 }
 
+// short prints a value on one line, cut short (user data runs to kilobytes).
+func short(v any) string {
+	const max = 100
+	s := fmt.Sprint(v)
+	if str, ok := v.(string); ok && strings.ContainsAny(str, "\n\t") {
+		s = strconv.Quote(str)
+	}
+	if len(s) > max {
+		return s[:max] + fmt.Sprintf("... (%d bytes)", len(s))
+	}
+	return s
+}
+
 func union(a, b map[string]any) map[string]bool {
 	out := map[string]bool{}
 	for k := range a {
@@ -260,6 +274,27 @@ func union(a, b map[string]any) map[string]bool {
 	}
 	for k := range b {
 		out[k] = true
+	}
+	return out
+}
+
+// credentialPatterns are credentials recognisable by their form, wherever they sit: a
+// document holding one in plaintext leaks it even when the program never marked it secret.
+var credentialPatterns = map[string]*regexp.Regexp{
+	"a Docker Swarm join token":                     regexp.MustCompile(`SWMTKN-1-[0-9a-z]{20,}-[0-9a-z]{20,}`),
+	"a Docker Swarm unlock key":                     regexp.MustCompile(`SWMKEY-1-[0-9A-Za-z+/]{20,}`),
+	"a kubeadm bootstrap token":                     regexp.MustCompile(`(--token[= ]+|token: *(\\?")?)[a-z0-9]{6}\.[a-z0-9]{16}\b`),
+	"a PEM private key":                             regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`),
+	"a kubeadm certificate key (--certificate-key)": regexp.MustCompile(`certificate-key[= ]+[0-9a-f]{64}\b`),
+}
+
+// PlaintextCredentials names the kinds of credential found in plaintext in a document.
+func PlaintextCredentials(doc []byte) []string {
+	var out []string
+	for _, kind := range inventory.SortedKeys(credentialPatterns) {
+		if credentialPatterns[kind].Match(doc) {
+			out = append(out, kind)
+		}
 	}
 	return out
 }

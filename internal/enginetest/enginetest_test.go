@@ -1,6 +1,7 @@
 package enginetest_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/internal/enginetest"
@@ -109,6 +110,10 @@ func TestSameInputs(t *testing.T) {
 			doc: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"Name": "eks"}, "ipv6": true,
 				"launchTemplate": map[string]any{"id": "lt-id", "version": "1"}},
 		},
+		"a long value, cut": {
+			doc:  map[string]any{"cidrBlock": strings.Repeat("x", 150), "tags": map[string]any{"Name": "eks"}, "launchTemplate": map[string]any{"id": "lt-id"}},
+			want: []string{vpcURN + ": cidrBlock: 10.0.0.0/16 under the harness, " + strings.Repeat("x", 100) + "... (150 bytes) in the document"},
+		},
 		"a changed value": {
 			doc:  map[string]any{"cidrBlock": "10.1.0.0/16", "tags": map[string]any{"Name": "eks"}, "launchTemplate": map[string]any{"id": "lt-id"}},
 			want: []string{vpcURN + ": cidrBlock: 10.0.0.0/16 under the harness, 10.1.0.0/16 in the document"},
@@ -123,5 +128,19 @@ func TestSameInputs(t *testing.T) {
 			doc.Resources[1].Inputs = tc.doc
 			assert.Equal(t, tc.want, enginetest.SameInputs(harness, doc))
 		})
+	}
+}
+
+func TestPlaintextCredentials(t *testing.T) {
+	for doc, want := range map[string][]string{
+		`{"userData": "docker swarm join --token SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx 10.0.0.5:2377"}`: {"a Docker Swarm join token"},
+		`{"script": "kubeadm join 10.0.0.5:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:x"}`:                              {"a kubeadm bootstrap token"},
+		"{\"config\": \"bootstrapTokens:\\n- token: \\\"abcdef.0123456789abcdef\\\"\"}":                                                                 {"a kubeadm bootstrap token"},
+		`{"script": "render_init_config \"$version\" \"$ip\" cbdry0.0123456789abcdef \"$placeholder_key\""}`:                                            nil,
+		`{"key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE"}`:                                                                                              {"a PEM private key"},
+		`{"kubeconfig": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:Sg5m9r5k3W7qhz2W:nAmW"},
+		  "endpoint": "https://CLUSTER.gr7.us-east-1.eks.amazonaws.com", "ca": "-----BEGIN CERTIFICATE-----"}`: nil,
+	} {
+		assert.Equal(t, want, enginetest.PlaintextCredentials([]byte(doc)), doc)
 	}
 }

@@ -1,7 +1,9 @@
 // Command verify checks the documents the engine rig wrote for each stack (run.sh --up):
 // the preview creates exactly the resources the mock harness records (+ the stack), the
-// preview and the export hold the same URNs, types and parents as the harness, and no
-// secret's value appears in plaintext in either document.
+// preview and the export hold the same URNs, types and parents as the harness (the
+// export its inputs too), no secret's value appears in plaintext in either document, no
+// credential recognisable by its form (join tokens, private keys) does either, and stack
+// outputs named like credentials are stored as ciphertext.
 //
 //	go run ./internal/enginetest/verify --dir DIR [--stacks stacks] STACK...
 package main
@@ -99,6 +101,12 @@ func verify(dir, stackFile, stack string) ([]string, string) {
 	if leaks := enginetest.Leaks(secrets, export); len(leaks) > 0 {
 		fail("export: secret values in plaintext, at %s in the decrypted export", enginetest.Summary(leaks))
 	}
+	if found := enginetest.PlaintextCredentials(preview); len(found) > 0 {
+		fail("preview: in plaintext: %s", enginetest.Summary(found))
+	}
+	if found := enginetest.PlaintextCredentials(export); len(found) > 0 {
+		fail("export: in plaintext: %s", enginetest.Summary(found))
+	}
 	unencrypted, encrypted, err := enginetest.UnencryptedOutputs(export)
 	if err != nil {
 		fail("export: %v", err)
@@ -106,6 +114,6 @@ func verify(dir, stackFile, stack string) ([]string, string) {
 	if len(unencrypted) > 0 {
 		fail("export: stack outputs that look like credentials are not secrets: %s", enginetest.Summary(unencrypted))
 	}
-	return problems, fmt.Sprintf("preview creates %d = %d recorded + stack; preview and export hold the harness's URNs, types and parents, the export its inputs; %d secret values, none in plaintext (stack outputs stored as ciphertext: %s)",
+	return problems, fmt.Sprintf("preview creates %d = %d recorded + stack; preview and export hold the harness's URNs, types and parents, the export its inputs; %d secret values, none in plaintext, nor any credential found by its form (stack outputs stored as ciphertext: %s)",
 		creates, recorded, len(secrets), enginetest.Summary(encrypted))
 }
