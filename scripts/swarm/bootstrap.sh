@@ -117,7 +117,7 @@ deadline_passed() { ((SECONDS >= DEADLINE)); }
 # secret_file VALUE-ON-STDIN: a 0600 temporary file holding stdin, without a newline added.
 secret_file() {
 	local f
-	f=$(umask 077 && mktemp)
+	f=$(umask 077 && mktemp "$TMP/value.XXXXXX")
 	cat >"$f"
 	printf '%s' "$f"
 }
@@ -377,11 +377,12 @@ default_addr() {
 
 local_state() { d info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || echo unknown; }
 
-# wait_state_settles waits while the node is pending (joining or reconnecting).
+# wait_state_settles [SECONDS] waits while the node is pending (joining or reconnecting), at
+# most SECONDS (default: until the deadline), and prints the state.
 wait_state_settles() {
-	local s
+	local s until=$((SECONDS + ${1:-$CB_JOIN_TIMEOUT}))
 	while s=$(local_state) && [[ $s == pending || $s == unknown ]]; do
-		deadline_passed && break
+		if deadline_passed || ((SECONDS >= until)); then break; fi
 		sleep "$POLL"
 	done
 	printf '%s' "$s"
@@ -409,7 +410,7 @@ join_swarm() {
 			fi
 			log "join via $addr: $(head -c 300 "$TMP/err")"
 			# A join that timed out goes on in the background: let it finish or fail.
-			s=$(wait_state_settles)
+			s=$(wait_state_settles 30)
 			[[ $s == active ]] && return 0
 			[[ $s == inactive ]] || d swarm leave --force >/dev/null 2>&1 || true
 		done
@@ -519,34 +520,51 @@ ensure_overlay() {
 	d network inspect "$OVERLAY" >/dev/null 2>&1 # another manager may have won the race
 }
 
-# remove_replaced_manager: see "Lifecycle" at the top for the rule.
+# replaced_manager prints the Down manager this join replaces (empty: none) once quorum is
+# healthy (a leader, and this node reachable); fails while it is not.
+replaced_manager() {
+	local ids id is_leader reach state zone since leader=false self_ok=false best="" best_since=""
+	mapfile -t ids < <(manager_ids 2>/dev/null)
+	((${#ids[@]})) || return 1
+	while IFS='|' read -r id is_leader reach state zone since; do
+		[[ -n $id ]] || continue
+		[[ $is_leader == true ]] && leader=true
+		if [[ $id == "$SELF" ]]; then
+			[[ $reach == reachable ]] && self_ok=true
+			continue
+		fi
+		[[ $reach == unreachable && $state == down && $zone == "$CB_ZONE" ]] || continue
+		if [[ -z $best ]] || ((since < best_since)); then best=$id best_since=$since; fi
+	done < <(d node inspect --format '{{.ID}}|{{.ManagerStatus.Leader}}|{{.ManagerStatus.Reachability}}|{{.Status.State}}|{{or (index .Spec.Labels "zone") (index .Description.Engine.Labels "zone")}}|{{.UpdatedAt.Unix}}' "${ids[@]}" 2>/dev/null)
+	$leader && $self_ok || return 1
+	printf '%s' "$best"
+}
+
+# remove_replaced_manager: see "Lifecycle" at the top for the rule. A node counts as removed
+# by this join only when its own `node rm` succeeded: if a concurrent replacement removed
+# the same ghost first, this one looks again (there may be a second ghost in the zone).
 remove_replaced_manager() {
-	local id reach state zone since is_leader ids leader self_ok best best_since
+	local target=""
 	while :; do
-		leader=false self_ok=false best="" best_since=""
-		mapfile -t ids < <(manager_ids 2>/dev/null)
-		while IFS='|' read -r id is_leader reach state zone since; do
-			[[ -n $id ]] || continue
-			[[ $is_leader == true ]] && leader=true
-			if [[ $id == "$SELF" ]]; then
-				[[ $reach == reachable ]] && self_ok=true
-				continue
+		if [[ -z $target ]]; then
+			if target=$(replaced_manager); then
+				if [[ -z $target ]]; then
+					log "no Down manager in zone $CB_ZONE: this join replaced nobody"
+					return 0
+				fi
+				log "removing the Down manager $target that this node replaces (demote, then node rm)"
 			fi
-			[[ $reach == unreachable && $state == down && $zone == "$CB_ZONE" ]] || continue
-			if [[ -z $best ]] || ((since < best_since)); then best=$id best_since=$since; fi
-		done < <(((${#ids[@]})) && d node inspect --format '{{.ID}}|{{.ManagerStatus.Leader}}|{{.ManagerStatus.Reachability}}|{{.Status.State}}|{{or (index .Spec.Labels "zone") (index .Description.Engine.Labels "zone")}}|{{.UpdatedAt.Unix}}' "${ids[@]}" 2>/dev/null)
-		if $leader && $self_ok; then break; fi
-		deadline_passed && die "quorum did not become healthy: did not look for a replaced manager"
+		fi
+		if [[ -n $target ]]; then
+			if d node demote "$target" >/dev/null 2>"$TMP/err" && d node rm "$target" >/dev/null 2>"$TMP/err"; then
+				log "removed the replaced manager $target"
+				return 0
+			fi
+			d node inspect "$target" >/dev/null 2>&1 || target="" # removed meanwhile: look again
+		fi
+		deadline_passed && die "could not remove the replaced manager ${target:-(quorum not healthy)}: $(head -c 300 "$TMP/err" 2>/dev/null)"
 		sleep "$POLL"
 	done
-	if [[ -z $best ]]; then
-		log "no Down manager in zone $CB_ZONE: this join replaced nobody"
-		return 0
-	fi
-	log "removing the Down manager $best that this node replaces (demote, then node rm)"
-	if ! d node demote "$best" >/dev/null || ! d node rm "$best" >/dev/null; then
-		die "could not remove the replaced manager $best"
-	fi
 }
 
 manager_pass() {

@@ -330,7 +330,7 @@ web_service() { # NAME NETWORK NODE
 		sh -c 'hostname > /www/index.html; exec httpd -f -p 8080 -h /www' >/dev/null
 }
 
-# Predicates for the assertions below (globals: SWARM, LOCK_BEFORE, OLD_M5, M2_ID).
+# Predicates for the assertions below (globals: SWARM, LOCK_BEFORE, OLD_M5, M2_ID, M3_ID).
 one_init_by_a_manager() {
 	[[ $(cut -d' ' -f1 "$T/store/lock") == m[123] ]] &&
 		[[ $(grep -l "initialising the swarm" "$T"/*.bootstrap.log | wc -l) == 1 ]]
@@ -355,9 +355,12 @@ both_locked() { locked "$1" && locked "$2"; }
 quorum_of() { managers_reachable m1 "$1" && write_ok m1; }
 joined_five() { managers_reachable m1 5 && same_swarm m4 m5; }
 restart_restores_five() { bootstrap_all m3 m4 m5 && eventually quorum_of 5; }
-old_m5_down() { [[ $(dk m1 node inspect --format '{{.Status.State}} {{.ManagerStatus.Reachability}}' "$OLD_M5") == "down unreachable" ]]; }
-ghost_gone() { ! dk m1 node inspect "$OLD_M5" >/dev/null 2>&1 && managers_reachable m1 5; }
+manager_down() { [[ $(dk m1 node inspect --format '{{.Status.State}} {{.ManagerStatus.Reachability}}' "$1") == "down unreachable" ]]; }
+both_down() { manager_down "$OLD_M5" && manager_down "$M3_ID"; }
+ghost_gone() { ! dk m1 node inspect "$OLD_M5" >/dev/null 2>&1; }
+m3_kept() { [[ $(dk m1 node inspect --format '{{.Spec.Role}}' "$M3_ID") == manager ]]; }
 m2_untouched() { dk m1 node inspect "$M2_ID" >/dev/null; }
+m3_back() { bootstrap m3 && eventually managers_reachable m1 5; }
 final_rerun() { bootstrap m1 && same_swarm m1 m2 m3 m4 r5 && managers_reachable m1 5; }
 
 main() {
@@ -444,16 +447,22 @@ main() {
 	node_start m5
 	check "restart + bootstrap (unlock) restores all 5" restart_restores_five
 
-	phase "replace a manager: fresh data, same role and zone; the ghost is removed"
+	phase "replace a manager: fresh data, same role and zone; only its ghost is removed"
 	OLD_M5=$(node_id m5)
 	M2_ID=$(node_id m2)
+	M3_ID=$(node_id m3)
 	node_destroy m5
-	require "m5 shows Down and unreachable" eventually old_m5_down
+	node_stop m3 # down at the same time, in another zone: must survive the replacement
+	require "m5 (z2, destroyed) and m3 (z3, stopped) show Down and unreachable" \
+		eventually both_down
 	node_start r5
 	check "the replacement r5 (zone z2) bootstraps as a manager" bootstrap r5
 	check "r5 joined swarm $SWARM" same_swarm r5
-	check "the stale m5 entry is gone and 5 managers are reachable" eventually ghost_gone
-	check "the healthy manager in the same zone (m2, z2) was not touched" m2_untouched
+	check "the stale m5 entry is gone" eventually ghost_gone
+	check "the Down manager in another zone (m3, z3) is kept" m3_kept
+	check "the healthy manager in the same zone (m2, z2) is kept" m2_untouched
+	node_start m3
+	check "m3 restarts, unlocks from the store: 5 managers reachable" m3_back
 	check "a final rerun on m1 keeps the same swarm and 5 managers" final_rerun
 	phase "done"
 }
