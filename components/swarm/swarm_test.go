@@ -233,16 +233,22 @@ func TestManagersAndWorkersPerZone(t *testing.T) {
 	}
 }
 
-// Role labels on GCP sit on the instance templates (MIGs have no labels).
-func TestGcpTemplatesCarryTheRole(t *testing.T) {
+// GCP: the role label is on each template and on the VMs each group runs, so the
+// fault-tolerance model finds the managers.
+func TestGcpGroupsCarryTheRole(t *testing.T) {
 	inv := run(t, stack(t, "swarm-gcp")).Inventory
 	roles := map[string]string{}
 	for _, tpl := range inv.OfType(instanceTmpl) {
 		roles[tpl.Name] = tpl.String("labels.clusterbench-role")
 	}
+	for _, g := range append(inv.OfType(zonalMIG), inv.OfType(regionalMIG)...) {
+		roles[g.Name] = g.String("allInstancesConfig.labels.clusterbench-role")
+	}
 	assert.Equal(t, map[string]string{
 		"swarm-manager-1-tpl": "control-plane", "swarm-manager-2-tpl": "control-plane", "swarm-manager-3-tpl": "control-plane",
 		"swarm-workers-tpl": "worker",
+		"swarm-manager-1":   "control-plane", "swarm-manager-2": "control-plane", "swarm-manager-3": "control-plane",
+		"swarm-workers": "worker",
 	}, roles)
 }
 
