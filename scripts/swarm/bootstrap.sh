@@ -147,12 +147,18 @@ ssm_put() {
 }
 
 # Without --overwrite, put-parameter is a conditional create: exactly one node succeeds and
-# every other one gets ParameterAlreadyExists.
+# every other one gets ParameterAlreadyExists. The holder string is unique (name and time),
+# so a create whose response was lost (the CLI retries) still reads as won.
 ssm_try_lock() {
+	local holder
 	if aws_ssm put-parameter --name "$CB_STORE_PATH/lock" --type String --value "$1" >/dev/null 2>"$TMP/err"; then
 		return 0
 	fi
-	grep -q ParameterAlreadyExists "$TMP/err" && return 1
+	if grep -q ParameterAlreadyExists "$TMP/err"; then
+		holder=$(ssm_get lock) || return 2
+		[[ $holder == "$1" ]] && return 0
+		return 1
+	fi
 	log "ssm lock: $(head -c 300 "$TMP/err")"
 	return 2
 }
@@ -169,7 +175,7 @@ gcp_get() {
 	local out err=0
 	out=$(gcloud_secrets versions access latest --secret "$CB_STORE_PATH-$1" 2>"$TMP/err") || err=1
 	if ((err)); then
-		grep -q NOT_FOUND "$TMP/err" && return 1
+		grep -Eqi 'NOT_FOUND|not found' "$TMP/err" && return 1
 		log "gcp-secret get $1: $(head -c 300 "$TMP/err")"
 		return 2
 	fi
@@ -181,7 +187,7 @@ gcp_put() {
 	local f rc=0 name="$CB_STORE_PATH-$1"
 	f=$(secret_file)
 	if ! gcloud_secrets versions add "$name" --data-file "$f" >/dev/null 2>"$TMP/err"; then
-		if grep -q NOT_FOUND "$TMP/err"; then
+		if grep -Eqi 'NOT_FOUND|not found' "$TMP/err"; then
 			gcloud_secrets create "$name" --replication-policy automatic --data-file "$f" >/dev/null 2>"$TMP/err" ||
 				gcloud_secrets versions add "$name" --data-file "$f" >/dev/null 2>"$TMP/err" || rc=2
 		else
@@ -202,23 +208,30 @@ gcp_put() {
 gcp_try_lock() {
 	local name="$CB_STORE_PATH-lock" label etag holder
 	label=$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9_-' '-' | cut -c1-63)
-	if ! gcloud_secrets describe "$name" --format 'value(etag,labels.holder)' >"$TMP/out" 2>"$TMP/err"; then
-		grep -q NOT_FOUND "$TMP/err" || {
-			log "gcp-secret lock: $(head -c 300 "$TMP/err")"
-			return 2
-		}
+	if gcp_lock_holder; then
+		[[ -z $holder ]] || return 1
+		gcloud_secrets update "$name" --update-labels "holder=$label" --etag "$etag" >/dev/null 2>"$TMP/err"
+	elif grep -Eqi 'NOT_FOUND|not found' "$TMP/err"; then
 		printf '%s' "$1" | gcloud_secrets create "$name" --replication-policy automatic \
-			--labels "holder=$label" --data-file - >/dev/null 2>"$TMP/err" && return 0
-		grep -q ALREADY_EXISTS "$TMP/err" && return 1
-		log "gcp-secret lock: $(head -c 300 "$TMP/err")"
-		return 2
-	fi
-	IFS=$'\t' read -r etag holder <"$TMP/out" || true
-	[[ -z ${holder:-} ]] || return 1
-	gcloud_secrets update "$name" --update-labels "holder=$label" --etag "$etag" >/dev/null 2>"$TMP/err" && return 0
-	grep -Eqi 'ABORTED|FAILED_PRECONDITION|etag' "$TMP/err" && return 1
-	log "gcp-secret lock: $(head -c 300 "$TMP/err")"
+			--labels "holder=$label" --data-file - >/dev/null 2>"$TMP/err"
+	else
+		false
+	fi && return 0
+	# Whatever the error text: the lock is ours if our label is on it, taken if another is.
+	local why
+	why=$(head -c 300 "$TMP/err")
+	gcp_lock_holder || return 2
+	[[ $holder == "$label" ]] && return 0
+	[[ -n $holder ]] && return 1
+	log "gcp-secret lock: $why"
 	return 2
+}
+
+# gcp_lock_holder sets etag and holder from the lock secret; fails if it cannot be read.
+gcp_lock_holder() {
+	gcloud_secrets describe "$CB_STORE_PATH-lock" --format 'value(etag,labels.holder)' >"$TMP/out" 2>"$TMP/err" || return 1
+	etag="" holder=""
+	IFS=$'\t' read -r etag holder <"$TMP/out" || true
 }
 
 dir_get() {
@@ -618,4 +631,5 @@ main() {
 	log "done: node $(d info --format '{{.Swarm.NodeID}}' 2>/dev/null || true) is in the swarm as $CB_ROLE"
 }
 
-main "$@"
+# CB_BOOTSTRAP_LIBRARY=1 only defines the functions (scripts/swarm/test-stores.sh sources it).
+[[ ${CB_BOOTSTRAP_LIBRARY:-} == 1 ]] || main "$@"

@@ -366,6 +366,8 @@ final_rerun() { bootstrap m1 && same_swarm m1 m2 m3 m4 r5 && managers_reachable 
 main() {
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
+	phase "token stores against fakes of aws ssm and gcloud secrets"
+	check "the ssm, gcp-secret and dir stores (scripts/swarm/test-stores.sh)" "$HERE/test-stores.sh"
 	phase "setup"
 	install_missing
 	setup_host
