@@ -1,6 +1,8 @@
 package nodegroup
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -34,6 +36,18 @@ type GcpGroupArgs struct {
 	// BaseInstanceName starts every VM's name (the group's name when empty): IAM
 	// conditions on instance names select a cluster's VMs by it.
 	BaseInstanceName string
+	// Disks are existing zonal disks the group attaches to its VM (a group of one in
+	// the disks' zone: a persistent disk is attached read-write to one VM at a time),
+	// kept when the VM is deleted. A group with disks replaces its VM by recreating it,
+	// never by surging a second one that could not attach them.
+	Disks []GcpDisk
+}
+
+// GcpDisk is an existing disk and the device name the VM sees it under
+// (/dev/disk/by-id/google-<DeviceName>).
+type GcpDisk struct {
+	DeviceName string
+	Source     pulumi.StringInput
 }
 
 // The groups point at their template by its ID (projects/P/global/instanceTemplates/N,
@@ -52,6 +66,9 @@ type GcpGroup struct {
 // NewGcpGroup registers the template name+"-tpl", the group name and, for a group that
 // may scale, its autoscaler name+"-autoscaler".
 func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...pulumi.ResourceOption) (*GcpGroup, error) {
+	if len(args.Disks) > 0 && len(args.Zones) != 1 {
+		return nil, fmt.Errorf("group %s: disks attach to a group of one zone, not %d", name, len(args.Zones))
+	}
 	labels := withRole(args.Labels, RoleLabelGCP, args.Role)
 	base := args.BaseInstanceName
 	if base == "" {
@@ -61,17 +78,24 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 	if args.Public {
 		nic.AccessConfigs = compute.InstanceTemplateNetworkInterfaceAccessConfigArray{&compute.InstanceTemplateNetworkInterfaceAccessConfigArgs{}}
 	}
+	disks := compute.InstanceTemplateDiskArray{&compute.InstanceTemplateDiskArgs{
+		SourceImage: pulumi.String(DebianImage),
+		DiskSizeGb:  pulumi.Int(args.RootDiskGB),
+		DiskType:    pulumi.String("pd-balanced"),
+		Boot:        pulumi.Bool(true),
+		AutoDelete:  pulumi.Bool(true),
+	}}
+	for _, d := range args.Disks {
+		disks = append(disks, &compute.InstanceTemplateDiskArgs{
+			Source: d.Source, DeviceName: pulumi.String(d.DeviceName), Mode: pulumi.String("READ_WRITE"),
+			Boot: pulumi.Bool(false), AutoDelete: pulumi.Bool(false),
+		})
+	}
 	tpl, err := compute.NewInstanceTemplate(ctx, name+"-tpl", &compute.InstanceTemplateArgs{
-		NamePrefix:  pulumi.String(name + "-"),
-		MachineType: pulumi.String(args.MachineType),
-		Region:      pulumi.String(args.Region),
-		Disks: compute.InstanceTemplateDiskArray{&compute.InstanceTemplateDiskArgs{
-			SourceImage: pulumi.String(DebianImage),
-			DiskSizeGb:  pulumi.Int(args.RootDiskGB),
-			DiskType:    pulumi.String("pd-balanced"),
-			Boot:        pulumi.Bool(true),
-			AutoDelete:  pulumi.Bool(true),
-		}},
+		NamePrefix:        pulumi.String(name + "-"),
+		MachineType:       pulumi.String(args.MachineType),
+		Region:            pulumi.String(args.Region),
+		Disks:             disks,
 		NetworkInterfaces: compute.InstanceTemplateNetworkInterfaceArray{nic},
 		ServiceAccount: &compute.InstanceTemplateServiceAccountArgs{
 			Email: args.ServiceAccountEmail,
@@ -105,6 +129,7 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 				InstanceTemplate: tpl.ID(),
 			}},
 			AllInstancesConfig: &compute.InstanceGroupManagerAllInstancesConfigArgs{Labels: pulumi.ToStringMap(labels)},
+			UpdatePolicy:       recreateWithDisks(args.Disks),
 		}, append(opts, ignoreTargetSizeWhenScaling(args.Size)...)...)
 		if err != nil {
 			return nil, err
@@ -128,6 +153,19 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 		return nil, err
 	}
 	return g, g.autoscale(ctx, name, args, opts)
+}
+
+// recreateWithDisks: a VM holding disks read-write is replaced by deleting it first
+// (RECREATE keeps its name; no surge, one unavailable); other groups keep the default.
+func recreateWithDisks(disks []GcpDisk) compute.InstanceGroupManagerUpdatePolicyPtrInput {
+	if len(disks) == 0 {
+		return nil
+	}
+	return &compute.InstanceGroupManagerUpdatePolicyArgs{
+		Type: pulumi.String("PROACTIVE"), MinimalAction: pulumi.String("REPLACE"),
+		ReplacementMethod: pulumi.String("RECREATE"),
+		MaxSurgeFixed:     pulumi.Int(0), MaxUnavailableFixed: pulumi.Int(1),
+	}
 }
 
 // autoscale adds an autoscaler with the group's bounds when its size may vary.
