@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/selfmanaged"
+	"github.com/clusterbench/clusterbench/components/selfmanaged/gcemodel"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -301,24 +302,25 @@ func TestAwsIAMHasNoWildcards(t *testing.T) {
 	assert.Equal(t, []string{"arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/*"}, cpParams)
 }
 
-// GCE: project-wide, each account holds only the logging and metrics writers, plus the
-// control plane's conditioned etcd disk role; secrets are granted per secret and role.
+// GCE: project-wide, each account holds only the logging and metrics writers; members
+// also create secrets (the lock election) and use the lock alone, by a condition on its
+// name. Every other secret is granted per secret and role; no node attaches disks.
 func TestGcpIAMIsMinimal(t *testing.T) {
 	inv := run(t, stack(t, "kops-gcp")).inv
 	cpSA, nodeSA := "serviceAccount:"+accountEmail(t, inv, "cluster-control-plane"), "serviceAccount:"+accountEmail(t, inv, "cluster-nodes")
 	roles := map[string][]string{}
 	for _, m := range inv.OfType("gcp:projects/iAMMember:IAMMember") {
 		roles[m.String("member")] = append(roles[m.String("member")], m.String("role"))
-		if m.Name == "cluster-control-plane-etcd-disks" {
-			assert.Contains(t, m.String("condition.expression"), `startsWith("kops-gcp-cluster-")`)
+		if strings.HasPrefix(m.String("role"), "roles/secretmanager.") {
+			assert.Equal(t, gcemodel.LockCondition("kops-gcp-k8s-lock"), m.String("condition.expression"), m.Name)
 		}
 	}
-	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", "cluster-etcd-disks"}, roles[cpSA])
+	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", "cluster-secret-creator",
+		"roles/secretmanager.secretAccessor", "roles/secretmanager.secretVersionAdder"}, roles[cpSA])
 	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter"}, roles[nodeSA])
 	custom := inv.OfType("gcp:projects/iAMCustomRole:IAMCustomRole")[0]
-	for _, p := range custom.List("permissions") {
-		assert.Regexp(t, `^compute\.(instances|disks|zoneOperations)\.(attachDisk|detachDisk|get|list|use)$`, p)
-	}
+	assert.Equal(t, []any{"secretmanager.secrets.create"}, custom.List("permissions"))
+
 	grants := map[string][]string{}
 	for _, g := range inv.OfType("gcp:secretmanager/secretIamMember:SecretIamMember") {
 		who := map[string]string{cpSA: "control-plane", nodeSA: "nodes"}[g.String("member")]
@@ -328,9 +330,12 @@ func TestGcpIAMIsMinimal(t *testing.T) {
 		"kops-gcp-k8s-join-token roles/secretmanager.secretAccessor",
 		"kops-gcp-k8s-ca-cert-hash roles/secretmanager.secretAccessor",
 	}, grants["nodes"])
-	assert.Len(t, grants["control-plane"], 2*len(selfmanaged.StoreKeys)+1)
+	assert.Len(t, grants["control-plane"], 2*(len(selfmanaged.StoreKeys)+3)+1)
 	assert.Contains(t, grants["control-plane"], "kops-gcp-k8s-admin-kubeconfig roles/secretmanager.secretVersionAdder",
 		"members publish the admin kubeconfig and never read it back")
+	for _, s := range inv.OfType("gcp:secretmanager/secret:Secret") {
+		assert.NotEqual(t, "kops-gcp-k8s-lock", s.String("secretId"), "the election creates the lock")
+	}
 	for _, g := range inv.OfType("gcp:storage/bucketIAMMember:BucketIAMMember") {
 		assert.Equal(t, cpSA, g.String("member"), "only the control plane writes snapshots")
 	}

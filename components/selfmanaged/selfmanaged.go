@@ -38,21 +38,38 @@ const APIPort = 6443
 // on every TCP port except these (pkg/model/firewall.go).
 var EtcdPortRanges = [][2]int{{2379, 2381}, {4001, 4002}}
 
-// EtcdVolumes are the etcd data volumes of every member, as kops keeps them: "main" for
-// the cluster state and "events" for Kubernetes events, so that the high-churn events
-// never slow compaction and snapshots of the state that matters (kops
-// pkg/model/master_volumes.go: etcd-main and etcd-events, one volume each per member).
-var EtcdVolumes = []string{"main", "events"}
+// EtcdVolumes are the etcd data volumes of every member. kops keeps two per member,
+// etcd-main and etcd-events (pkg/model/master_volumes.go), because it runs two etcd
+// clusters; kubeadm runs one stacked etcd cluster, and the bootstrap
+// (scripts/kubernetes/bootstrap.sh) mounts only "main": an events volume would be paid
+// for and never used. A second cluster would need its own static pod, certificates and
+// --etcd-servers-overrides.
+var EtcdVolumes = []string{"main"}
 
 // Store keys the bootstrap keeps in the cloud's secret store (SSM SecureString
-// parameters, Secret Manager secrets). The lock is written once, conditionally, by the
-// member that runs kubeadm init; the rest is the join material it publishes.
+// parameters, Secret Manager secrets). LockKey is created once, conditionally, by the
+// member that runs kubeadm init; StoreKeys are the join material it publishes; each
+// member also publishes its etcd client URL under EtcdEndpointKey(member).
+const LockKey = "lock"
+
 var (
-	StoreKeys = []string{"lock", "join-token", "ca-cert-hash", "certificate-key", "encryption-key"}
+	StoreKeys = []string{"join-token", "ca-cert-hash", "certificate-key", "encryption-key"}
 	// WorkerStoreKeys are the only keys a worker may read: a worker never sees the
 	// certificate key (which would let it join as control plane) or the encryption key.
 	WorkerStoreKeys = []string{"join-token", "ca-cert-hash"}
 )
+
+// EtcdEndpointKey is where a member publishes its etcd client URL.
+func EtcdEndpointKey(member string) string { return "etcd-" + member }
+
+// MemberNames is CB_CONTROL_PLANE_MEMBERS: every member's name, comma-separated.
+func MemberNames(members []Member) string {
+	names := make([]string, len(members))
+	for i, m := range members {
+		names[i] = m.Name
+	}
+	return strings.Join(names, ",")
+}
 
 // AdminKubeconfigKey is where the member that ran kubeadm init publishes
 // /etc/kubernetes/admin.conf, for the operators: no node reads it back, and it is the

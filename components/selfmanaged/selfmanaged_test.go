@@ -55,20 +55,21 @@ func TestShippedStackCounts(t *testing.T) {
 			// IAM
 			"aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2, "aws:iam/instanceProfile:InstanceProfile": 2,
 			// members and workers
-			ebsVolume: 6, launchTemplate: 4, autoscalingGroup: 4,
+			ebsVolume: 3, launchTemplate: 4, autoscalingGroup: 4,
 		}},
 		{"kops-gcp", selfmanaged.GcpClusterType, network.GcpNetworkType, map[string]int{
 			"gcp:compute/network:Network": 1, "gcp:compute/subnetwork:Subnetwork": 1, "gcp:compute/router:Router": 1,
 			"gcp:compute/routerNat:RouterNat": 1,
 			// 2 from the network, 7 of the cluster
 			"gcp:compute/firewall:Firewall": 9,
-			// 2 accounts × 2 roles + the conditioned etcd disk grant
-			"gcp:serviceaccount/account:Account": 2, "gcp:projects/iAMMember:IAMMember": 5, "gcp:projects/iAMCustomRole:IAMCustomRole": 1,
-			// 5 store keys and the admin kubeconfig; the control plane reads and adds to
-			// each key and adds the kubeconfig, workers read 2 keys
-			"gcp:secretmanager/secret:Secret": 6, "gcp:secretmanager/secretIamMember:SecretIamMember": 13,
+			// 2 accounts × 2 roles; the members' secret creator role and their 2 grants on the lock
+			"gcp:serviceaccount/account:Account": 2, "gcp:projects/iAMMember:IAMMember": 7, "gcp:projects/iAMCustomRole:IAMCustomRole": 1,
+			// 4 join-material keys, 3 etcd endpoints, the admin kubeconfig (no lock: the
+			// election creates it); members read and add to each key and endpoint and add
+			// the kubeconfig, workers read 2 keys
+			"gcp:secretmanager/secret:Secret": 8, "gcp:secretmanager/secretIamMember:SecretIamMember": 17,
 			"gcp:storage/bucket:Bucket": 1, "gcp:storage/bucketIAMMember:BucketIAMMember": 1,
-			gcpDisk: 6, "gcp:compute/address:Address": 1, "gcp:compute/regionHealthCheck:RegionHealthCheck": 1,
+			gcpDisk: 3, "gcp:compute/address:Address": 1, "gcp:compute/regionHealthCheck:RegionHealthCheck": 1,
 			"gcp:compute/regionBackendService:RegionBackendService": 1, "gcp:compute/forwardingRule:ForwardingRule": 1,
 			instanceTemplate: 4, zonalGroup: 3, regionalGroup: 1, "gcp:compute/regionAutoscaler:RegionAutoscaler": 1,
 		}},
@@ -136,15 +137,25 @@ func gcpPlacement(t *testing.T, inv *inventory.Inventory) memberPlacement {
 		member := strings.TrimPrefix(g.Name, "cluster-")
 		p.groupZone[member] = append(p.groupZone[member], g.String("zone"))
 	}
-	for _, tpl := range inv.OfType(instanceTemplate) {
-		if tpl.String("labels."+nodegroup.RoleLabelGCP) == nodegroup.RoleControlPlane {
-			assert.NotEmpty(t, tpl.String("labels.clusterbench-etcd-member"), tpl.Name)
-		}
-	}
+	diskMember := map[string]string{}
 	for _, d := range inv.OfType(gcpDisk) {
 		assert.Equal(t, "pd-ssd", d.String("type"))
 		member := d.String("labels.clusterbench-etcd-member")
+		diskMember[d.String("name")] = member
 		p.volumeZones[member] = append(p.volumeZones[member], d.String("zone"))
+	}
+	// The group attaches its member's disks, and only those.
+	for _, tpl := range inv.OfType(instanceTemplate) {
+		member := tpl.String("labels.clusterbench-etcd-member")
+		if tpl.String("labels."+nodegroup.RoleLabelGCP) != nodegroup.RoleControlPlane {
+			assert.Len(t, tpl.List("disks"), 1, "a worker has its boot disk only")
+			continue
+		}
+		require.NotEmpty(t, member, tpl.Name)
+		require.Len(t, tpl.List("disks"), 1+len(selfmanaged.EtcdVolumes))
+		for i := range selfmanaged.EtcdVolumes {
+			assert.Equal(t, member, diskMember[tpl.String(fmt.Sprintf("disks.%d.source", i+1))], tpl.Name)
+		}
 	}
 	return p
 }

@@ -42,7 +42,7 @@ func TestUserDataPerRole(t *testing.T) {
 				"CB_POD_CIDR": "10.0.128.0/17", "CB_SERVICE_CIDR": "10.0.64.0/20",
 				"CB_SNAPSHOT_BUCKET": "cluster-etcd-snapshots", "CB_INSTALL": "true",
 			},
-			volume:          func(member, v string) string { return "kops-gcp-cluster-" + member + "-etcd-" + v },
+			volume:          func(member, v string) string { return "etcd-" + v },
 			templateName:    func(member string) string { return "cluster-" + member + "-tpl" },
 			workersTemplate: "cluster-workers-tpl",
 		},
@@ -60,7 +60,8 @@ func TestUserDataPerRole(t *testing.T) {
 					volumes = append(volumes, v+"="+tc.volume(member, v))
 				}
 				want := with(tc.common, "CB_ROLE", "control-plane", "CB_KUBERNETES_VERSION", tc.version,
-					"CB_MEMBER_NAME", member, "CB_ZONE", zone, "CB_ETCD_VOLUMES", strings.Join(volumes, ","))
+					"CB_MEMBER_NAME", member, "CB_ZONE", zone, "CB_ETCD_VOLUMES", strings.Join(volumes, ","),
+					"CB_CONTROL_PLANE_MEMBERS", "control-plane-0,control-plane-1,control-plane-2")
 				assert.Equal(t, want, selfmanaged.ParseSettings(script), member)
 				assertIsTheBootstrap(t, script)
 			}

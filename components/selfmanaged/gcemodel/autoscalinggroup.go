@@ -18,15 +18,21 @@ func (b *builder) bootstrap(role string) selfmanaged.Settings {
 
 // memberGroups: one instance template and one zonal managed instance group of exactly
 // one VM per member, in the member's zone (kops pkg/model/gcemodel/autoscalinggroup.go:
-// one zonal group per master), so a lost VM comes back in the same zone and attaches
-// the same etcd disks.
+// one zonal group per master), so a lost VM comes back in the same zone with the same
+// etcd disks, which the group itself attaches: no node may attach disks.
 func (b *builder) memberGroups() error {
 	for _, m := range b.members {
-		disks := map[string]pulumi.StringOutput{}
-		for v, d := range b.disks[m.Name] {
-			disks[v] = d.Name
+		// The group attaches the member's etcd disks; the bootstrap finds each by its
+		// device name (/dev/disk/by-id/google-etcd-<volume>).
+		var attached []nodegroup.GcpDisk
+		devices := map[string]pulumi.StringOutput{}
+		for _, v := range selfmanaged.EtcdVolumes {
+			device := "etcd-" + v
+			attached = append(attached, nodegroup.GcpDisk{DeviceName: device, Source: b.disks[m.Name][v].Name})
+			devices[v] = pulumi.String(device).ToStringOutput()
 		}
-		settings := b.bootstrap(nodegroup.RoleControlPlane).With("CB_MEMBER_NAME", m.Name, "CB_ZONE", m.Zone)
+		settings := b.bootstrap(nodegroup.RoleControlPlane).With("CB_MEMBER_NAME", m.Name, "CB_ZONE", m.Zone,
+			"CB_CONTROL_PLANE_MEMBERS", selfmanaged.MemberNames(b.members))
 		g, err := nodegroup.NewGcpGroup(b.ctx, memberResourceName(b.name, m), &nodegroup.GcpGroupArgs{
 			Role:                nodegroup.RoleControlPlane,
 			MachineType:         b.s.ControlPlane.MachineType,
@@ -35,7 +41,8 @@ func (b *builder) memberGroups() error {
 			Region:              b.s.Region,
 			Subnetwork:          b.args.Network.SubnetworkID,
 			ServiceAccountEmail: b.controlPlaneSA.Email,
-			StartupScript:       selfmanaged.UserData(settings, b.address.Address, b.bucket.Name, disks),
+			StartupScript:       selfmanaged.UserData(settings, b.address.Address, b.bucket.Name, devices),
+			Disks:               attached,
 			Public:              !b.s.Network.PrivateNodes,
 			Size:                nodegroup.One,
 			Labels:              map[string]string{ClusterLabel: b.cluster, EtcdMemberLabel: m.Name},

@@ -119,8 +119,8 @@ func (b *builder) labels(extra ...string) pulumi.StringMap {
 // ClusterLabel marks everything of this cluster.
 const ClusterLabel = "clusterbench-cluster"
 
-// instancePrefix is what every instance and etcd disk name of the cluster starts with:
-// the control plane's disk grant is limited to names with it.
+// instancePrefix starts every VM and etcd disk name of the cluster: one project may hold
+// several clusters.
 func (b *builder) instancePrefix() string { return selfmanaged.GcpName(40, b.cluster) + "-" }
 
 func (b *builder) workerMIGName() pulumi.StringOutput {

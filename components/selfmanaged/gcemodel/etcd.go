@@ -14,8 +14,9 @@ const (
 
 // etcdDisks: each member's etcd data on its own pd-ssd disks in the member's zone,
 // labelled with the member's name (kops pkg/model/master_volumes.go: etcd-main and
-// etcd-events per member, 20 GB pd-ssd on GCE). A replacement VM comes up in the same
-// zone (its group is zonal) and attaches the same disks.
+// etcd-events per member, 20 GB pd-ssd on GCE; selfmanaged.EtcdVolumes says why one
+// here). A replacement VM comes up in the same zone (its group is zonal) with the same
+// disks.
 func (b *builder) etcdDisks() error {
 	b.disks = map[string]map[string]*compute.Disk{}
 	for _, m := range b.members {
@@ -23,7 +24,7 @@ func (b *builder) etcdDisks() error {
 		for _, v := range selfmanaged.EtcdVolumes {
 			disk, err := compute.NewDisk(b.ctx, memberResourceName(b.name, m)+"-etcd-"+v, &compute.DiskArgs{
 				Project: pulumi.String(b.s.Project),
-				// Named with the cluster's instance prefix: the members' disk grant names it.
+				// Named after the cluster and member: one project holds many clusters.
 				Name:   pulumi.String(selfmanaged.GcpName(63, b.instancePrefix()+m.Name, "etcd", v)),
 				Zone:   pulumi.String(m.Zone),
 				Size:   pulumi.Int(selfmanaged.EtcdVolumeGB),

@@ -3,8 +3,10 @@ package gcemodel
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/clusterbench/clusterbench/components/selfmanaged"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -16,20 +18,22 @@ func storePath(stack string) string { return stack + "-k8s" }
 // SecretID is the Secret Manager id of one store key.
 func SecretID(stack, key string) string { return storePath(stack) + "-" + key }
 
-// store: one Secret Manager secret per key (the containers only: the bootstrap adds
-// the versions, so no value passes through the program or its state), each readable
-// only by the roles that need it. Members may add versions but never delete or
-// overwrite one: Secret Manager numbers versions itself, so the lock's version 1 names
-// exactly one winner (a conditional write the bootstrap can elect the init member with).
+// store: one Secret Manager secret per key, created here so that each is granted only to
+// the roles that need it (the containers only: the bootstrap adds the versions, so no
+// value passes through the program or its state). The lock is the exception: the
+// bootstrap elects the init member by creating it (`gcloud secrets create` fails for
+// every member but one), so it must not exist before the members boot.
 func (b *builder) store() error {
 	b.secrets = map[string]*secretmanager.Secret{}
-	for _, key := range selfmanaged.StoreKeys {
-		secret, err := b.secret(key)
-		if err != nil {
+	keys := append([]string(nil), selfmanaged.StoreKeys...)
+	for _, m := range b.members {
+		keys = append(keys, selfmanaged.EtcdEndpointKey(m.Name))
+	}
+	for _, key := range keys {
+		if err := b.secret(key); err != nil {
 			return err
 		}
-		b.secrets[key] = secret
-		// Members publish and read everything.
+		// Members publish and read the join material and each other's etcd endpoints.
 		for _, role := range []string{"roles/secretmanager.secretAccessor", "roles/secretmanager.secretVersionAdder"} {
 			if err := b.secretGrant(key, "control-plane", role, b.controlPlaneSA); err != nil {
 				return err
@@ -43,26 +47,29 @@ func (b *builder) store() error {
 		}
 	}
 	// The admin kubeconfig: members only add it; operators read it with their own IAM.
-	secret, err := b.secret(selfmanaged.AdminKubeconfigKey)
-	if err != nil {
+	if err := b.secret(selfmanaged.AdminKubeconfigKey); err != nil {
 		return err
 	}
-	b.secrets[selfmanaged.AdminKubeconfigKey] = secret
-	return b.secretGrant(selfmanaged.AdminKubeconfigKey, "control-plane", "roles/secretmanager.secretVersionAdder", b.controlPlaneSA)
+	if err := b.secretGrant(selfmanaged.AdminKubeconfigKey, "control-plane", "roles/secretmanager.secretVersionAdder", b.controlPlaneSA); err != nil {
+		return err
+	}
+	return b.lockGrants()
 }
 
-// secret is one secret container.
-func (b *builder) secret(key string) (*secretmanager.Secret, error) {
-	return secretmanager.NewSecret(b.ctx, b.name+"-store-"+key, &secretmanager.SecretArgs{
+// secret makes one secret container.
+func (b *builder) secret(key string) error {
+	secret, err := secretmanager.NewSecret(b.ctx, b.name+"-store-"+key, &secretmanager.SecretArgs{
 		Project:     pulumi.String(b.s.Project),
 		SecretId:    pulumi.String(SecretID(b.ctx.Stack(), key)),
 		Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
 		Labels:      b.labels(),
 	}, b.parent)
+	b.secrets[key] = secret
+	return err
 }
 
 func (b *builder) secretGrant(key, who, role string, sa *serviceaccount.Account) error {
-	m, err := secretmanager.NewSecretIamMember(b.ctx, fmt.Sprintf("%s-store-%s-%s-%s", b.name, key, who, role[len("roles/secretmanager."):]),
+	m, err := secretmanager.NewSecretIamMember(b.ctx, fmt.Sprintf("%s-store-%s-%s-%s", b.name, key, who, strings.TrimPrefix(role, "roles/secretmanager.")),
 		&secretmanager.SecretIamMemberArgs{
 			Project: pulumi.String(b.s.Project), SecretId: b.secrets[key].SecretId, Role: pulumi.String(role), Member: sa.Member,
 		}, b.parent)
@@ -71,4 +78,62 @@ func (b *builder) secretGrant(key, who, role string, sa *serviceaccount.Account)
 	}
 	b.iamReady = append(b.iamReady, m)
 	return nil
+}
+
+// lockGrants let the members create the lock secret (creating a secret is checked on
+// the project, so no condition can name it: a custom role holds that one permission)
+// and then add to and read that secret alone, by a condition on its name.
+func (b *builder) lockGrants() error {
+	// A custom role's id cannot be reused for 37 days after deletion (IAM docs,
+	// "Deleting a custom role"): recreate a destroyed stack under another name or later.
+	role, err := projects.NewIAMCustomRole(b.ctx, b.name+"-secret-creator", &projects.IAMCustomRoleArgs{
+		Project:     pulumi.String(b.s.Project),
+		RoleId:      pulumi.String(strings.ReplaceAll(b.cluster, "-", "_") + "_secret_creator"),
+		Title:       pulumi.Sprintf("Secret creator of %s", b.cluster),
+		Description: pulumi.String("Create the init lock secret (clusterbench)"),
+		Permissions: pulumi.ToStringArray(SecretCreatorPermissions),
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	grants := []struct {
+		name string
+		role pulumi.StringInput
+		cond *projects.IAMMemberConditionArgs
+	}{
+		{"secret-creator", role.Name, nil},
+		{"lock-accessor", pulumi.String("roles/secretmanager.secretAccessor"), b.lockCondition()},
+		{"lock-version-adder", pulumi.String("roles/secretmanager.secretVersionAdder"), b.lockCondition()},
+	}
+	for _, g := range grants {
+		args := &projects.IAMMemberArgs{Project: pulumi.String(b.s.Project), Role: g.role, Member: b.controlPlaneSA.Member}
+		if g.cond != nil {
+			args.Condition = g.cond
+		}
+		m, err := projects.NewIAMMember(b.ctx, b.name+"-control-plane-"+g.name, args, b.parent)
+		if err != nil {
+			return err
+		}
+		b.iamReady = append(b.iamReady, m)
+	}
+	return nil
+}
+
+// SecretCreatorPermissions are the custom role's: creating a secret, nothing else.
+var SecretCreatorPermissions = []string{"secretmanager.secrets.create"}
+
+// lockCondition selects the lock secret and its versions by name (IAM Conditions,
+// resource.name: projects/NUMBER/secrets/ID[/versions/N]).
+func (b *builder) lockCondition() *projects.IAMMemberConditionArgs {
+	id := SecretID(b.ctx.Stack(), selfmanaged.LockKey)
+	return &projects.IAMMemberConditionArgs{
+		Title:       pulumi.String("the init lock of " + b.cluster),
+		Description: pulumi.String("secret " + id + " only"),
+		Expression:  pulumi.String(LockCondition(id)),
+	}
+}
+
+// LockCondition is the CEL condition of the lock grants.
+func LockCondition(secretID string) string {
+	return fmt.Sprintf(`resource.name.endsWith("/secrets/%s") || resource.name.extract("/secrets/{id}/versions/") == %q`, secretID, secretID)
 }
