@@ -60,20 +60,24 @@ func File(path string, opts spec.Options) Evaluation {
 	if res != nil {
 		ev.Inventory = res.Inventory
 	}
+	ev.Outcome, ev.Err = classify(err, path)
+	return ev
+}
+
+// classify turns the program's error into an outcome: none is OK, the named
+// not-built-yet error NotAvailable, a validation error BadInput, anything else Failed.
+func classify(err error, path string) (Outcome, error) {
 	switch {
 	case err == nil:
-		ev.Outcome = OK
+		return OK, nil
 	case errors.Is(err, program.ErrNotBuilt):
-		ev.Outcome, ev.Err = NotAvailable, err
-	default:
-		var serr *spec.Error
-		if errors.As(err, &serr) {
-			ev.Outcome, ev.Err = BadInput, named(err, path)
-		} else {
-			ev.Outcome, ev.Err = Failed, fmt.Errorf("%s: %w", path, err)
-		}
+		return NotAvailable, err
 	}
-	return ev
+	var serr *spec.Error
+	if errors.As(err, &serr) {
+		return BadInput, named(err, path)
+	}
+	return Failed, fmt.Errorf("%s: %w", path, err)
 }
 
 // named puts the stack file's path in a validation error (the CLI knows the file;

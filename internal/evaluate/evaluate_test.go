@@ -36,14 +36,13 @@ func TestOutcomesAreClassified(t *testing.T) {
 	require.NoError(t, err)
 	files := []string{
 		write("ok", string(eks)),
-		write("later", string(swarm)),
+		write("swarm", string(swarm)),
 		write("invalid", strings.Replace(string(eks), "zones: 3", "zones: 9", 1)),
 		write("broken", "config: ["),
 	}
 	evs := evaluate.Files(files, program.SpecOptions())
 	assert.Equal(t, evaluate.OK, evs[0].Outcome, "%v", evs[0].Err)
-	assert.Equal(t, evaluate.NotAvailable, evs[1].Outcome)
-	assert.Contains(t, evs[1].Err.Error(), "not available yet")
+	assert.Equal(t, evaluate.OK, evs[1].Outcome, "%v", evs[1].Err)
 	assert.Equal(t, evaluate.BadInput, evs[2].Outcome)
 	assert.Contains(t, evs[2].Err.Error(), files[2]+": clusterbench:zones = 9", "the error names the file")
 	assert.Equal(t, evaluate.BadInput, evs[3].Outcome)
