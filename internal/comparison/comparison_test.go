@@ -102,10 +102,31 @@ func TestShippedStacksCostWhatTheCatalogSays(t *testing.T) {
 		100*interZone // inter-zone traffic: 1.00
 	assertCost(t, stacks["gke"], gke)
 
-	for _, name := range []string{"kops-aws", "kops-gcp", "swarm-aws", "swarm-gcp"} {
-		assert.Equal(t, report.StatusNotAvailable, stacks[name].Status, name)
-		assert.Contains(t, stacks[name].Error, "is not available yet", name)
-	}
+	// swarm-aws: 3 managers (t3.medium, 30 GB gp3 roots, one per zone), 3 × t3.large
+	// workers with 50 GB gp3, an NLB for published ports, a NAT gateway and EIP per zone.
+	t3medium := price(t, cat, "aws/us-east-1/ec2/t3.medium", 0.0416)
+	nlb := price(t, cat, "aws/us-east-1/elb/nlb", 0.0225)
+	nlcu := price(t, cat, "aws/us-east-1/elb/nlb-capacity", 0.006)
+	swarmAWS := 3*h*t3medium + 3*30*gp3 + // managers: 91.104 + 7.20
+		3*h*t3large + 3*50*gp3 + // workers: 182.208 + 12.00
+		h*nlb + h*1*nlcu + // NLB, 1 NLCU an hour (small preset): 16.425 + 4.38
+		3*h*nat + 3*50*natGB + 3*h*ipv4 + // NAT gateways and their EIPs: 98.55 + 6.75 + 10.95
+		100*2*interAZ // inter-zone traffic: 2.00
+	assertCost(t, stacks["swarm-aws"], swarmAWS)
+
+	// swarm-gcp: 3 managers (e2-medium, 30 GB pd-balanced, zonal groups of one), 3 ×
+	// e2-standard-2 workers with 50 GB pd-balanced, private behind Cloud NAT, one
+	// forwarding rule for published ports, five Secret Manager secrets.
+	e2medium := price(t, cat, "gcp/us-central1/gce/e2-medium", 0.0335057)
+	firstRules := price(t, cat, "gcp/us-central1/lb/forwarding-rule-first-5", 0.025)
+	secret := price(t, cat, "gcp/global/secretmanager/secret-version", 0.06)
+	swarmGCP := 3*h*e2medium + 3*30*pdBalanced + // managers: 73.377 + 9.00
+		3*h*e2std2 + 3*50*pdBalanced + // workers: 146.755 + 15.00
+		6*h*natVM + 150*natData + h*gcpIPv4 + // Cloud NAT for 6 VMs, 150 GB, its one IP: 6.132 + 6.75 + 3.65
+		h*firstRules + // the forwarding rule: the region's minimum charge, 18.25
+		5*secret + // lock, manager and worker tokens, unlock key, manager addresses: 0.30
+		100*interZone // inter-zone traffic: 1.00
+	assertCost(t, stacks["swarm-gcp"], swarmGCP)
 }
 
 func assertCost(t *testing.T, st report.Stack, want float64) {
