@@ -25,9 +25,8 @@ const (
 )
 
 // recorder is the harness's recorder plus two things these tests need: the API load
-// balancer's computed address (the bootstrap settings wait for it: an unknown inside the
-// secret user data breaks the mock monitor's marshalling), and the rendered user data
-// in clear (the inventory shows secrets as a placeholder).
+// balancer's computed address (the harness leaves it unknown, and with it the rendered
+// bootstrap settings), and each template's user data as the node runs it (decoded).
 type recorder struct {
 	*harness.Recorder
 	mu      sync.Mutex
