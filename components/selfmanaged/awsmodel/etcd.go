@@ -14,10 +14,11 @@ const (
 	EtcdVolumeTag = "clusterbench/etcd-volume"
 )
 
-// etcdVolumes: each member's etcd data on its own encrypted gp3 volumes in the member's
+// etcdVolumes: each member's etcd data on its own encrypted gp3 volume in the member's
 // zone, tagged with the member's name (kops pkg/model/master_volumes.go: etcd-main and
-// etcd-events per member, 20 GB gp3). A replacement instance comes up in the same zone
-// (its group is pinned there) and attaches the same volumes: etcd keeps its data.
+// etcd-events per member, 20 GB gp3; selfmanaged.EtcdVolumes says why one here). A
+// replacement instance comes up in the same zone (its group is pinned there) and
+// attaches the same volume: etcd keeps its data.
 func (b *builder) etcdVolumes() error {
 	b.volumes = map[string]map[string]*ebs.Volume{}
 	for _, m := range b.members {
