@@ -177,6 +177,11 @@ func instanceGroupFleet(p *pricer, r inventory.Resource) (fleet, error) {
 	}
 	var disks []disk
 	for i := range tpl.List("disks") {
+		// An existing disk the template attaches (source) is a disk resource of its
+		// own, priced there: pricing it again here would count it twice.
+		if _, attached := tpl.Path(fmt.Sprintf("disks.%d.source", i)); attached {
+			continue
+		}
 		disks = append(disks, gceDisk(tpl, fmt.Sprintf("disks.%d.diskSizeGb", i), fmt.Sprintf("disks.%d.diskType", i)))
 	}
 	return p.gceFleet(r, tpl, n, disks)

@@ -261,3 +261,18 @@ func TestRegionalGKEClusterWithoutNodesHasNoInterZoneTraffic(t *testing.T) {
 	assert.InDelta(t, 73.0, est.MonthlyUSD, 0.001)
 	assert.NotContains(t, monthlyByKey(est), "gcp/us-central1/vpc/inter-zone-data")
 }
+
+// A template that attaches an existing disk (an etcd disk) is not charged for it: the
+// disk resource is. 20 GB pd-ssd × $0.17 = $3.40, once.
+func TestAttachedDisksArePricedOnceThroughTheirResource(t *testing.T) {
+	tpl, group := managers(1, obj{"disks": list(
+		obj{"boot": true, "diskSizeGb": 30.0, "diskType": "pd-balanced"},
+		obj{"source": "projects/demo/zones/us-central1-a/disks/etcd-0", "deviceName": "etcd-main"})})
+	etcd := res("gcp:compute/disk:Disk", "etcd-0", obj{"zone": "us-central1-a", "size": 20, "type": "pd-ssd"})
+	est := price(t, inv(tpl, group, etcd))
+	require.Empty(t, est.Unpriced, reasons(est))
+	byKey := monthlyByKey(est)
+	assert.InDelta(t, 3.40, byKey["gcp/us-central1/pd/pd-ssd"], 0.001)
+	assert.InDelta(t, 3.00, byKey["gcp/us-central1/pd/pd-balanced"], 0.001)
+	assert.NotContains(t, byKey, "gcp/us-central1/pd/pd-standard", "no phantom default disk")
+}
