@@ -127,6 +127,32 @@ func TestShippedStacksCostWhatTheCatalogSays(t *testing.T) {
 		5*secret + // lock, manager and worker tokens, unlock key, manager addresses: 0.30
 		100*interZone // inter-zone traffic: 1.00
 	assertCost(t, stacks["swarm-gcp"], swarmGCP)
+
+	// kops-aws: 3 members (t3.medium, 64 GB gp3 roots as kops sizes them, one 20 GB gp3
+	// etcd volume each), 3 × t3.large workers with 50 GB gp3, an NLB for the API, the
+	// etcd snapshot bucket, a NAT gateway and EIP per zone.
+	s3 := price(t, cat, "aws/us-east-1/s3/standard", 0.023)
+	kopsAWS := 3*h*t3medium + 3*64*gp3 + 3*20*gp3 + // members, roots and etcd volumes: 91.104 + 15.36 + 4.80
+		3*h*t3large + 3*50*gp3 + // workers: 182.208 + 12.00
+		h*nlb + h*1*nlcu + // API load balancer: 16.425 + 4.38
+		50*s3 + // etcd snapshots, 50 GB (small preset): 1.15
+		3*h*nat + 3*50*natGB + 3*h*ipv4 + // NAT gateways and their EIPs: 98.55 + 6.75 + 10.95
+		100*2*interAZ // inter-zone traffic: 2.00
+	assertCost(t, stacks["kops-aws"], kopsAWS)
+
+	// kops-gcp: 3 members (e2-medium, 64 GB pd-balanced roots, one 20 GB pd-ssd etcd disk
+	// each, attached by their group and priced once), 3 × e2-standard-2 workers with 50 GB
+	// pd-balanced, the API forwarding rule, the snapshot bucket, Cloud NAT, eight secrets.
+	pdSSD := price(t, cat, "gcp/us-central1/pd/pd-ssd", 0.17)
+	gcs := price(t, cat, "gcp/us-central1/gcs/standard", 0.020)
+	kopsGCP := 3*h*e2medium + 3*64*pdBalanced + 3*20*pdSSD + // members: 73.377 + 19.20 + 10.20
+		3*h*e2std2 + 3*50*pdBalanced + // workers: 146.755 + 15.00
+		h*firstRules + // the API forwarding rule: the region's minimum charge, 18.25
+		50*gcs + // etcd snapshots: 1.00
+		6*h*natVM + 150*natData + h*gcpIPv4 + // Cloud NAT for 6 VMs: 6.132 + 6.75 + 3.65
+		8*secret + // join token, CA hash, certificate key, encryption key, admin kubeconfig, 3 member records: 0.48
+		100*interZone // inter-zone traffic: 1.00
+	assertCost(t, stacks["kops-gcp"], kopsGCP)
 }
 
 func assertCost(t *testing.T, st report.Stack, want float64) {
