@@ -9,6 +9,7 @@ import (
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -86,4 +87,20 @@ func TestAwaitCannotHang(t *testing.T) {
 	assert.True(t, awaited, "Await gave up on its own")
 	// The run itself waits for every output; its own bound reports the hang.
 	assert.ErrorContains(t, err, "did not finish within 500ms")
+}
+
+// Load balancers get the addresses a provider computes, so programs that render them into
+// user data (the API endpoint of a self-managed cluster) are fully known under mocks.
+func TestLoadBalancersGetComputedAddresses(t *testing.T) {
+	var dns string
+	_, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		api, err := lb.NewLoadBalancer(ctx, "api", &lb.LoadBalancerArgs{LoadBalancerType: pulumi.String("network")})
+		if err != nil {
+			return err
+		}
+		api.DnsName.ApplyT(func(s string) string { dns = s; return s })
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "api-0123456789abcdef.elb.us-east-1.amazonaws.com", dns)
 }

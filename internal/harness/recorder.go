@@ -111,6 +111,12 @@ func (r *Recorder) computedOutputs(typ, name string, in resource.PropertyMap) ma
 	case "gcp:container/cluster:Cluster":
 		out["endpoint"] = "192.0.2.10"
 		out["masterAuth"] = map[string]any{"clusterCaCertificate": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg=="}
+	case "aws:lb/loadBalancer:LoadBalancer":
+		out["dnsName"] = fmt.Sprintf("%s-0123456789abcdef.elb.%s.amazonaws.com", name, region)
+	case "gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress":
+		out["address"] = "192.0.2.20"
+	case "gcp:compute/forwardingRule:ForwardingRule":
+		out["ipAddress"] = "192.0.2.21"
 	case "gcp:serviceaccount/account:Account":
 		acct := name
 		if v, ok := in["accountId"]; ok && v.IsString() {
