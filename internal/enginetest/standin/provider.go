@@ -52,12 +52,7 @@ func (s *standIn) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirp
 // Configure reads the provider's region (and GCP project), which shape invoke answers and
 // computed outputs exactly as the harness shapes them for the stack's region.
 func (s *standIn) Configure(_ context.Context, r *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
-	setting := func(key string) string {
-		if v, ok := r.GetArgs().GetFields()[key]; ok {
-			return v.GetStringValue()
-		}
-		return r.GetVariables()[s.pkg+":config:"+key]
-	}
+	setting := func(key string) string { return r.GetArgs().GetFields()[key].GetStringValue() }
 	regions := map[string]string{}
 	if region := setting("region"); region != "" {
 		regions[s.pkg] = region
