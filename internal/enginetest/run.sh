@@ -12,23 +12,25 @@
 # Pulumi.yaml and stacks/ with a throwaway file backend, for each STACK it runs
 # `pulumi preview --json` into DIR/<stack>.preview.json, and with --up also `pulumi up`
 # and `pulumi stack export` into DIR/<stack>.export.json and (--show-secrets)
-# DIR/<stack>.export-secrets.json. DIR defaults to ./enginetest-out.
+# DIR/<stack>.export-secrets.json (fake secrets of stand-ins, in plaintext: keep DIR out of
+# the repository). Without --out, DIR is a new temporary directory, named at the end.
 # Invokes are answered from internal/harness/invokes.json, as under the mock harness.
 # Exit status: 0 when every stack previews (and deploys, with --up); 1 otherwise; 2 usage.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-up=0 out=enginetest-out stacks=()
+up=0 out="" stacks=()
 while (($#)); do
   case $1 in
     --up) up=1 ;;
     --out) out=${2:?--out needs a directory}; shift ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
     *) stacks+=("$1") ;;
   esac
   shift
 done
 ((${#stacks[@]})) || { echo "usage: run.sh [--up] [--out DIR] STACK..." >&2; exit 2; }
+[[ -n $out ]] || out=$(mktemp -d -t enginetest-out.XXXXXX)
 [[ $out = /* ]] || out="$PWD/$out"
 mkdir -p "$out"
 now() { echo "${EPOCHREALTIME/./}"; }   # microseconds
@@ -84,6 +86,7 @@ cp "$root/Pulumi.yaml" "$work/project/"
 cp -r "$root/stacks" "$work/project/"
 
 joined=$(IFS=,; echo "${versions[*]}")
+# Secrets in stack files (`secure:` values) must be encrypted with the passphrase engine-rig.
 # The CLI finds the language host beside itself (a link, not a copy: 170 MB).
 ln "$cache/pulumi" "$work/bin/pulumi" 2>/dev/null || ln -s "$cache/pulumi" "$work/bin/pulumi"
 export PATH="$work/bin:$PATH" PULUMI_HOME="$work/home" PULUMI_BACKEND_URL="file://$work/state" \
@@ -107,7 +110,7 @@ for s in "${stacks[@]}"; do
     echo "$s: FAIL (stack select)"; failed=1; continue
   fi
   if ! pulumi preview --json --non-interactive >"$out/$s.preview.json" 2>>"$log"; then
-    echo "$s: FAIL (preview)"; grep -E 'error|panic' "$out/$s.preview.json" "$log" | head -15 | sed 's/^/    /'
+    echo "$s: FAIL (preview)"; grep -hE 'error:|panic' "$out/$s.preview.json" "$log" | head -15 | sed 's/^/    /'
     failed=1; continue
   fi
   msg="preview ok"
@@ -115,10 +118,13 @@ for s in "${stacks[@]}"; do
     if ! run "$log" pulumi up --yes --skip-preview --non-interactive; then
       echo "$s: FAIL (up)"; failed=1; continue
     fi
-    pulumi stack export >"$out/$s.export.json"
-    pulumi stack export --show-secrets >"$out/$s.export-secrets.json"
+    if ! pulumi stack export >"$out/$s.export.json" 2>>"$log" ||
+      ! pulumi stack export --show-secrets >"$out/$s.export-secrets.json" 2>>"$log"; then
+      echo "$s: FAIL (stack export)"; sed 's/^/    /' "$log" | tail -5; failed=1; continue
+    fi
     msg="$msg, up ok, exported"
   fi
   echo "$s: $msg ($(since "$t"))"
 done
+echo "run.sh: documents in $out" >&2
 exit $failed
