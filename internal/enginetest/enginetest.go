@@ -1,7 +1,9 @@
-// Package enginetest checks what the real Pulumi engine makes of the program (run under
-// the stand-in providers by run.sh) against what the mock harness records, and that the
-// engine's documents keep every secret encrypted. The checks return problems as
-// sentences; cmd verify prints them.
+// Package enginetest checks what the real Pulumi engine makes of the program against what
+// the mock harness records, and that the engine's documents keep every secret encrypted.
+// The checks return problems as sentences. The rig around them: run.sh (the Pulumi CLI
+// built from tools/, the language host langhost/, the stand-in providers standin/),
+// verify/ (these checks over the rig's documents, for scripts/test-engine.sh) and
+// fixtures.sh with fixtures/ (the documents internal/cost/testdata holds).
 package enginetest
 
 import (
