@@ -512,16 +512,29 @@ publish_swarm_facts() {
 	store_update manager-token "$(d swarm join-token -q manager)" || return 1
 }
 
+# node_update ARGS...: `docker node update`, retried when several managers update the same
+# node at once and the swarm's optimistic concurrency answers "update out of sequence".
+node_update() {
+	local i
+	for i in 1 2 3 4 5; do
+		d node update "$@" >/dev/null 2>"$TMP/err" && return 0
+		grep -q "out of sequence" "$TMP/err" || break
+		sleep "$i"
+	done
+	log "node update $*: $(head -c 300 "$TMP/err")"
+	return 1
+}
+
 # label_zones: this manager's zone from CB_ZONE; other nodes without a `zone` node label get
 # the one their engine reports (daemon.json labels), since a worker cannot label itself.
 label_zones() {
 	local id node_zone engine_zone ids
 	mapfile -t ids < <(node_ids)
-	d node update --label-add "zone=$CB_ZONE" "$SELF" >/dev/null
+	node_update --label-add "zone=$CB_ZONE" "$SELF" || true # retried on the next run
 	while IFS='|' read -r id node_zone engine_zone; do
 		[[ -n $id && -z $node_zone && -n $engine_zone ]] || continue
 		[[ $engine_zone =~ ^[A-Za-z0-9._-]+$ ]] || continue
-		d node update --label-add "zone=$engine_zone" "$id" >/dev/null && log "labelled node $id zone=$engine_zone"
+		if node_update --label-add "zone=$engine_zone" "$id"; then log "labelled node $id zone=$engine_zone"; fi
 	done < <(d node inspect --format '{{.ID}}|{{index .Spec.Labels "zone"}}|{{with .Description.Engine}}{{index .Labels "zone"}}{{end}}' "${ids[@]}")
 }
 
@@ -584,7 +597,8 @@ manager_pass() {
 	wait_for_leader || die "no swarm leader within ${CB_JOIN_TIMEOUT}s (quorum lost?); the timer retries"
 	SELF=$(d info --format '{{.Swarm.NodeID}}')
 	if [[ $CB_MANAGERS_RUN_WORKLOADS == false && $(d node inspect --format '{{.Spec.Availability}}' "$SELF") != drain ]]; then
-		d node update --availability drain "$SELF" >/dev/null && log "drained this manager of workloads"
+		node_update --availability drain "$SELF" || die "could not drain this manager"
+		log "drained this manager of workloads"
 	fi
 	label_zones
 	ensure_overlay || log "could not create $OVERLAY (retried on the next run)"
