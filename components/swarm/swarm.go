@@ -13,6 +13,7 @@
 package swarm
 
 import (
+	"net"
 	"strconv"
 
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -116,7 +117,30 @@ func commonSettings(s *spec.Spec, store, storePath, cloudKey, cloudValue string)
 		cloudKey:                    cloudValue,
 		"CB_MANAGERS_RUN_WORKLOADS": strconv.FormatBool(s.Swarm.ManagersRunWorkloads),
 		"CB_INSTALL":                "true", // the images are plain Debian: install docker.io
+		"CB_ADDR_POOL":              overlayAddressPool(s.Network.Cidr),
 	}
+}
+
+// overlayPools are the address pools swarm may carve overlay networks from, in order of
+// preference. Docker's default pool is 10.0.0.0/8, which holds every default VPC range
+// (10.0.0.0/16): an overlay subnet equal to a VPC subnet makes the nodes route their own
+// peers into the overlay (Docker docs, "swarm init --default-addr-pool").
+var overlayPools = []string{"10.128.0.0/12", "172.24.0.0/14", "192.168.128.0/17"}
+
+// overlayAddressPool is the first pool that does not overlap the network's range (the
+// spec validated the CIDR; the last pool is the fallback for a network overlapping all).
+func overlayAddressPool(networkCidr string) string {
+	_, vpc, err := net.ParseCIDR(networkCidr)
+	if err != nil {
+		return overlayPools[0]
+	}
+	for _, p := range overlayPools {
+		_, pool, _ := net.ParseCIDR(p)
+		if !vpc.Contains(pool.IP) && !pool.Contains(vpc.IP) {
+			return p
+		}
+	}
+	return overlayPools[len(overlayPools)-1]
 }
 
 // managerDiskGB is a manager's root disk.
