@@ -59,4 +59,3 @@ func TestManagerZonesAreStableWhenGrowing(t *testing.T) {
 	assert.Equal(t, seven[:5], swarm.ManagerZones(5, zones))
 	assert.Empty(t, swarm.ManagerZones(3, nil))
 }
-

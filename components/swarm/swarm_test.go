@@ -748,4 +748,3 @@ func scriptBody(t *testing.T) string {
 	require.True(t, ok)
 	return body
 }
-
