@@ -1,0 +1,546 @@
+#!/usr/bin/env bash
+# make test-kubeadm-live: the self-managed cluster's own bootstrap
+# (scripts/kubernetes/bootstrap.sh, the file the cloud members run) brings up a real
+# Kubernetes v1.35.4 control plane on this machine with kubeadm, a real kubelet and
+# containerd, and the `dir` store; the test asserts what the bootstrap promises and tears
+# everything down on every path.
+#
+# A node is a network namespace (a veth into a private bridge, 10.215.0.0/24; the host
+# does not forward, so nothing leaves the machine), a mount namespace (a private /run and
+# overlays on /etc, /var/lib, /var/log and /usr/local/sbin: nothing the node writes
+# reaches the host's tree), a UTS namespace (hostname = member name) and a cgroup (every
+# process it starts, the pods included, is found and killed through it). In it run
+# Debian's containerd with the images built by build.sh imported (nothing is pulled) and
+# the kubelet under kubelet-service.sh (no systemd). The bootstrap runs with CB_INSTALL=false
+# (the binaries are there), CB_CLOUD=local, CB_STORE=dir and an etcd "volume" directory.
+# Three things the bootstrap has no setting for are supplied on the node's PATH
+# (node-bin/): kubeadm init skips the CoreDNS add-on (no image), systemctl records calls
+# (no systemd), curl serves a stand-in for Calico's manifest (no network).
+#
+# Cannot be proved here (printed at the end): Calico and pod networking, CoreDNS, cloud
+# stores (ssm, gcp-secret), volume attachment, the load balancer, systemd timers.
+#
+# Needs root. Installs containerd, runc, containernetworking-plugins, conntrack, socat,
+# ethtool, iptables and busybox-static when missing; build.sh builds the rest once.
+set -euo pipefail
+
+[[ $EUID -eq 0 ]] || {
+  echo "test-kubeadm-live: needs root (namespaces, containerd, kubelet)" >&2
+  exit 2
+}
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../../.." && pwd)
+BOOTSTRAP=$REPO/scripts/kubernetes/bootstrap.sh
+TAG=cbkl$$ # bridge, namespace and cgroup prefix, unique per run
+BR=$TAG
+NET=10.215.0
+RUN=/run/$TAG
+CG=/sys/fs/cgroup/pids/$TAG
+WAIT=${CB_TEST_WAIT:-240} # seconds any one condition may take
+POD_CIDR=10.244.0.0/16    # not Calico's default, so the bootstrap's edit shows
+CLUSTER=cbkl
+# CB_TEST_LOGS=DIR keeps the node logs there (everything else is removed).
+T=""
+KL=""
+PASSED=0
+FAILED=0
+STARTED=$SECONDS
+PHASE=""
+PHASE_STARTED=$SECONDS
+RULES=()
+declare -A NODE_IP=([n1]=$NET.11 [n2]=$NET.12 [n3]=$NET.13)
+declare -A NODE_ZONE=([n1]=z1 [n2]=z2 [n3]=z3)
+declare -A SERVICE_PID=()
+NODES=()
+RESET=() # nodes kubeadm reset ran on
+MEMBERS=""
+ENDPOINT=""
+INIT=""  # the member that won the election
+KNODE="" # the member whose admin.conf and etcd client certificate the checks use
+APILB_PID=""
+WANTED=()
+SANDBOX_IMAGE=""
+
+say() { printf 'test-kubeadm-live: %s\n' "$*"; }
+ok() {
+  PASSED=$((PASSED + 1))
+  printf '  ok    %s\n' "$*"
+}
+fail() {
+  FAILED=$((FAILED + 1))
+  printf '  FAIL  %s\n' "$*"
+}
+# check WHAT CMD...: one assertion.
+check() {
+  local what=$1
+  shift
+  if "$@"; then ok "$what"; else fail "$what"; fi
+}
+# require WHAT CMD...: an assertion the later phases depend on; stop at the first failure.
+require() {
+  local what=$1
+  shift
+  if "$@"; then ok "$what"; else
+    fail "$what"
+    say "stopping: the remaining phases depend on this"
+    exit 1
+  fi
+}
+# eventually CMD...: poll CMD until it succeeds, for at most $WAIT seconds.
+eventually() {
+  local until=$((SECONDS + WAIT))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < until)) || return 1
+    sleep 1
+  done
+}
+# phase NAME: ends the current phase (printing its time) and starts NAME.
+phase() {
+  [[ -z $PHASE ]] || say "phase $PHASE: $((SECONDS - PHASE_STARTED)) s"
+  PHASE=$1
+  PHASE_STARTED=$SECONDS
+  [[ -z $PHASE ]] || say "phase $PHASE"
+}
+
+install_missing() {
+  local want=() p
+  for p in containerd runc containernetworking-plugins conntrack socat ethtool iptables busybox-static openssl; do
+    dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || want+=("$p")
+  done
+  ((${#want[@]} == 0)) && return 0
+  say "installing ${want[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${want[@]}" >/dev/null
+}
+
+add_rule() {
+  iptables -I "$@"
+  RULES+=("$*")
+}
+
+network_up() {
+  ! ip route | grep -q "^$NET\.0/24" || {
+    say "$NET.0/24 is already routed on this machine (another run?)"
+    exit 1
+  }
+  ip link add "$BR" type bridge
+  ip addr add "$NET.1/24" dev "$BR"
+  ip link set "$BR" up
+  # Bridged node traffic passes (the FORWARD policy may be DROP); nothing leaves.
+  add_rule FORWARD -i "$BR" -o "$BR" -j ACCEPT
+  add_rule FORWARD -i "$BR" ! -o "$BR" -j DROP
+}
+
+# in_node NAME CMD...: runs CMD in the node's namespaces and cgroup with the node's PATH.
+in_node() { (node_exec "$@"); }
+# node_exec NAME CMD...: in_node replacing the calling (sub)shell, so that `node_exec ... &`
+# leaves $! the PID of CMD itself.
+node_exec() {
+  local n=$1
+  shift
+  echo "$BASHPID" >"$CG/$n/cgroup.procs"
+  exec nsenter --net="/run/netns/$TAG-$n" --mount="$RUN/$n.mnt" --uts="$RUN/$n.uts" \
+    env PATH="$HERE/node-bin:$KL/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+    CB_LIVE_KUBEADM="$KL/bin/kubeadm" CB_LIVE_SYSTEMCTL_LOG="$T/$n/systemctl.log" \
+    CB_LIVE_CALICO_MANIFEST="$HERE/calico-stand-in.yaml" "$@"
+}
+
+# cgroup_up NAME: the node's cgroup in every hierarchy (the kubelet's cgroup root must
+# exist in all of them; cpuset children start without CPUs and memory nodes).
+cgroup_up() {
+  local n=$1 h
+  for h in /sys/fs/cgroup/*/; do
+    [[ -e $h/cgroup.procs && $h != */unified/ ]] || continue
+    mkdir -p "$h$TAG/$n"
+    if [[ -e $h/cpuset.cpus ]]; then
+      cat "$h/cpuset.cpus" >"$h$TAG/cpuset.cpus"
+      cat "$h/cpuset.mems" >"$h$TAG/cpuset.mems"
+      cat "$h/cpuset.cpus" >"$h$TAG/$n/cpuset.cpus"
+      cat "$h/cpuset.mems" >"$h$TAG/$n/cpuset.mems"
+    fi
+  done
+}
+
+# node_up NAME: namespaces, filesystem, containerd with the images, the kubelet service.
+node_up() {
+  local n=$1 dir=$T/$1 ns=$TAG-$1 d
+  mkdir -p "$dir" "$T/volumes/$n"
+  cgroup_up "$n"
+  ip netns add "$ns"
+  ip link add "$TAG$n" type veth peer name eth0 netns "$ns"
+  ip link set "$TAG$n" master "$BR" up
+  ip -n "$ns" addr add "${NODE_IP[$n]}/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" route add default via "$NET.1"
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 # kubeadm's preflight; per namespace
+  touch "$RUN/$n.mnt" "$RUN/$n.uts"
+  unshare --mount="$RUN/$n.mnt" --uts="$RUN/$n.uts" --propagation private hostname "$n"
+  local mounts="mount -t tmpfs -o mode=755 tmpfs /run"
+  for d in /etc /var/lib /var/log /usr/local/sbin; do
+    mkdir -p "$dir/fs$d/upper" "$dir/fs$d/work"
+    mounts+=" && mount -t overlay overlay -o lowerdir=$d,upperdir=$dir/fs$d/upper,workdir=$dir/fs$d/work $d"
+  done
+  in_node "$n" sh -c "$mounts"
+  # Members find each other by name without DNS.
+  for d in "${!NODE_IP[@]}"; do echo "${NODE_IP[$d]} $d"; done >"$dir/hosts"
+  in_node "$n" sh -c "cat $dir/hosts >>/etc/hosts"
+  sed -e "s|@ROOT@|$dir/containerd|g" -e "s|@SANDBOX_IMAGE@|$SANDBOX_IMAGE|" "$HERE/containerd.toml" >"$dir/containerd.toml"
+  node_exec "$n" containerd --config "$dir/containerd.toml" >>"$dir/containerd.log" 2>&1 &
+  SERVICE_PID[$n-containerd]=$!
+  eventually in_node "$n" ctr --address /run/containerd/containerd.sock version || {
+    fail "containerd on $n did not start; log: $dir/containerd.log"
+    tail -5 "$dir/containerd.log"
+    exit 1
+  }
+  local archive want
+  for archive in "$KL"/images/*.tar; do
+    in_node "$n" ctr -n k8s.io images import "$archive" >/dev/null
+  done
+  # The names the bootstrap's configuration asks for (kubeadm config images list).
+  for want in "${WANTED[@]}"; do
+    [[ $want == "registry.local/${want##*/}" ]] ||
+      in_node "$n" ctr -n k8s.io images tag --force "registry.local/${want##*/}" "$want" >/dev/null
+  done
+  node_exec "$n" "$HERE/kubelet-service.sh" "/$TAG/$n" >>"$dir/kubelet.log" 2>&1 &
+  SERVICE_PID[$n-kubelet]=$!
+}
+
+node_pids() { find "$CG/$1" -name cgroup.procs -exec cat {} + 2>/dev/null; }
+
+# stop_pid PID SECONDS: SIGTERM, then waits for PID to exit.
+stop_pid() {
+  local until=$((SECONDS + $2))
+  kill -TERM "$1" 2>/dev/null || return 0
+  while kill -0 "$1" 2>/dev/null && ((SECONDS < until)); do sleep 0.2; done
+}
+
+# node_down NAME: the kubelet service stopped, `kubeadm reset`, containerd stopped, then
+# whatever is left in the node's cgroup killed, and its namespaces released.
+node_down() {
+  local n=$1 p until
+  [[ -d $CG/$n ]] || return 0
+  [[ -z ${SERVICE_PID[$n-kubelet]:-} ]] || stop_pid "${SERVICE_PID[$n-kubelet]}" 30
+  if [[ -e $RUN/$n.mnt ]] && [[ -n ${SERVICE_PID[$n-containerd]:-} ]]; then
+    RESET+=("$n")
+    in_node "$n" timeout 180 kubeadm reset --force >>"$T/$n/reset.log" 2>&1 ||
+      say "kubeadm reset on $n failed (log: $T/$n/reset.log)"
+  fi
+  [[ -z ${SERVICE_PID[$n-containerd]:-} ]] || stop_pid "${SERVICE_PID[$n-containerd]}" 30
+  unset "SERVICE_PID[$n-kubelet]" "SERVICE_PID[$n-containerd]"
+  for p in $(node_pids "$n"); do kill -KILL "$p" 2>/dev/null || true; done
+  until=$((SECONDS + 30))
+  while [[ -n $(node_pids "$n") ]] && ((SECONDS < until)); do sleep 0.2; done
+  [[ -z $(node_pids "$n") ]] || say "processes left in node $n: $(node_pids "$n" | tr '\n' ' ')"
+  umount "$RUN/$n.mnt" "$RUN/$n.uts" 2>/dev/null || true
+  rm -f "$RUN/$n.mnt" "$RUN/$n.uts"
+  ip netns del "$TAG-$n" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$? n r
+  set +e
+  trap - EXIT INT TERM
+  phase teardown
+  for n in "${!NODE_IP[@]}"; do node_down "$n"; done
+  [[ -z $APILB_PID ]] || stop_pid "$APILB_PID" 10
+  for n in "${RESET[@]}"; do
+    check "kubeadm reset on $n removed its static pod manifests" \
+      test -z "$(ls -A "$T/$n/fs/etc/upper/kubernetes/manifests" 2>/dev/null)"
+  done
+  check "no process left in the nodes' cgroups" test -z "$(find "$CG" -name cgroup.procs -exec cat {} + 2>/dev/null)"
+  find /sys/fs/cgroup -depth -type d \( -path "*/$TAG" -o -path "*/$TAG/*" \) -exec rmdir {} + 2>/dev/null
+  ip link del "$BR" 2>/dev/null
+  for r in "${RULES[@]}"; do
+    # shellcheck disable=SC2086 # a rule is its words
+    iptables -D $r
+  done
+  umount "$RUN" 2>/dev/null && rmdir "$RUN"
+  check "no mount, namespace or cgroup of this run is left" \
+    eval "! grep -qE '$TAG|${T:-/nonexistent}/' /proc/self/mountinfo && ! ip netns list | grep -q '$TAG' && [[ -z \$(find /sys/fs/cgroup -maxdepth 2 -name '$TAG') ]]"
+  if [[ -n $T && -n ${CB_TEST_LOGS:-} ]]; then
+    mkdir -p "$CB_TEST_LOGS"
+    for n in "${!NODE_IP[@]}"; do
+      for r in "$T/$n"/*.log; do [[ -e $r ]] && cp "$r" "$CB_TEST_LOGS/$n-${r##*/}"; done
+    done
+  fi
+  [[ -z $T ]] || rm -rf "$T"
+  phase ""
+  say "not proved here: Calico and pod networking, CoreDNS, kube-proxy's rules, cloud stores (ssm, gcp-secret), volume attachment, the API load balancer, systemd timers"
+  say "total $((SECONDS - STARTED)) s"
+  echo "$PASSED passed, $FAILED failed"
+  if ((rc == 0 && FAILED > 0)); then rc=1; fi
+  exit "$rc"
+}
+
+# bootstrap NAME [COMMAND]: the project's bootstrap on the node, as its user data runs it.
+bootstrap() {
+  local n=$1
+  in_node "$n" env CB_ROLE=control-plane CB_CLUSTER_NAME="$CLUSTER" CB_MEMBER_NAME="$n" \
+    CB_CONTROL_PLANE_MEMBERS="$MEMBERS" CB_ZONE="${NODE_ZONE[$n]}" CB_API_ENDPOINT="$ENDPOINT" \
+    CB_KUBERNETES_VERSION=1.35 CB_POD_CIDR="$POD_CIDR" CB_STORE=dir CB_STORE_PATH="$T/store" \
+    CB_CLOUD=local CB_ETCD_VOLUMES="main=$T/volumes/$n" CB_INSTALL=false CB_NODE_IP="${NODE_IP[$n]}" \
+    CB_JOIN_WAIT_SECONDS="$WAIT" timeout 900 bash "$BOOTSTRAP" "${2:-bootstrap}"
+}
+
+# wanted_images: the images the bootstrap's rendered configuration asks for, from its own
+# dry run (CoreDNS left out: its add-on is skipped).
+wanted_images() {
+  CB_DRY_RUN=true CB_OUT="$T/dry-run" CB_ROLE=control-plane CB_CLUSTER_NAME="$CLUSTER" \
+    CB_MEMBER_NAME=n1 CB_CONTROL_PLANE_MEMBERS="$MEMBERS" CB_ZONE=z1 CB_API_ENDPOINT="$ENDPOINT" \
+    CB_KUBERNETES_VERSION=1.35 CB_STORE=dir CB_STORE_PATH="$T/store" CB_CLOUD=local \
+    CB_NODE_IP="${NODE_IP[n1]}" PATH="$KL/bin:$PATH" bash "$BOOTSTRAP" 2>/dev/null
+  "$KL/bin/kubeadm" config images list --config "$T/dry-run/etc/kubernetes/clusterbench/kubeadm-init.yaml" 2>/dev/null |
+    grep -v /coredns
+}
+
+# ---- assertions --------------------------------------------------------------------------
+admin_conf() { echo "$T/$1/fs/etc/upper/kubernetes/admin.conf"; }
+k() { "$KL/bin/kubectl" --kubeconfig "$(admin_conf "$KNODE")" --request-timeout=20s "$@"; }
+http_code() { curl -sk -o /dev/null -w '%{http_code}' --max-time 10 "$1"; }
+pki() { echo "$T/$1/fs/etc/upper/kubernetes/pki"; }
+# etcd_raw NODE KEY: the raw value etcd holds for KEY (NULs dropped), read with the API
+# server's client certificate.
+etcd_raw() {
+  "$KL/bin/etcdctl" --endpoints "https://${NODE_IP[$1]}:2379" --cacert "$(pki "$1")/etcd/ca.crt" \
+    --cert "$(pki "$1")/apiserver-etcd-client.crt" --key "$(pki "$1")/apiserver-etcd-client.key" \
+    --dial-timeout=5s --command-timeout=10s get "$2" --print-value-only | head -c 65536 | tr -d '\0'
+}
+ca_hash() {
+  echo "sha256:$(openssl x509 -pubkey -noout -in "$(pki "$INIT")/ca.crt" | openssl pkey -pubin -outform der 2>/dev/null |
+    openssl dgst -sha256 -hex | sed 's/^.* //')"
+}
+# like VALUE PATTERN: VALUE matches the glob PATTERN; unlike: it does not.
+# shellcheck disable=SC2053 # a glob on purpose
+like() { [[ $1 == $2 ]]; }
+# shellcheck disable=SC2053
+unlike() { [[ $1 != $2 ]]; }
+matches() { [[ $1 =~ $2 ]]; }
+
+api_ready() { [[ $(curl -sk --max-time 5 "https://$1:6443/readyz") == ok ]]; }
+pod_running() { [[ $(k get pod -n kube-system "$1" -o 'jsonpath={.status.phase}') == Running ]]; }
+forbidden_without_roles() {
+  local out
+  out=$(k get secrets -n kube-system --as=clusterbench-live-nobody 2>&1) && return 1
+  grep -q Forbidden <<<"$out" || {
+    echo "        kubectl said: $out"
+    return 1
+  }
+}
+node_zone() { k get node "$1" -o 'jsonpath={.metadata.labels.topology\.kubernetes\.io/zone}'; }
+store_value() { cat "$T/store/$1" 2>/dev/null || true; }
+store_mode_600() { [[ $(stat -c %a "$T/store/$1") == 600 ]]; }
+token_listed() { "$KL/bin/kubeadm" token list --kubeconfig "$(admin_conf "$KNODE")" 2>/dev/null | grep -q "^${1%%.*}\."; }
+# configmap_round_trips NAME VALUE, secret_round_trips NAME VALUE: written (or already
+# there from an earlier attempt) and read back.
+configmap_round_trips() {
+  k create configmap "$1" --from-literal=v="$2" >/dev/null 2>&1 || k get configmap "$1" >/dev/null
+  [[ $(k get configmap "$1" -o 'jsonpath={.data.v}') == "$2" ]]
+}
+secret_round_trips() {
+  k create secret generic "$1" --from-literal=password="$2" >/dev/null 2>&1 || k get secret "$1" >/dev/null
+  [[ $(k get secret "$1" -o 'jsonpath={.data.password}' | base64 -d) == "$2" ]]
+}
+encryption_key_in_use() {
+  [[ $(base64 -d <"$T/store/encryption-key" | wc -c) == 32 ]] &&
+    grep -qF "secret: $(cat "$T/store/encryption-key")" "$T/$INIT/fs/etc/upper/kubernetes/clusterbench/apiserver/encryption-config.yaml"
+}
+cni_pool_set() {
+  local env
+  env=$(k get configmap -n kube-system clusterbench-live-calico-stand-in -o 'jsonpath={.data.calico-node-env}') &&
+    grep -qx -- '- name: CALICO_IPV4POOL_CIDR' <<<"$env" && grep -qxF "  value: \"$POD_CIDR\"" <<<"$env"
+}
+refresh_timer_enabled() {
+  [[ -f $T/$1/fs/etc/upper/systemd/system/clusterbench-refresh-join.timer ]] &&
+    grep -qx 'enable --now clusterbench-refresh-join.timer' "$T/$1/systemctl.log"
+}
+
+check_control_plane() {
+  local n=$1 ip=${NODE_IP[$1]} p
+  require "the API answers on $ip:6443 (/readyz)" eventually api_ready "$ip"
+  check "an unauthenticated request is refused (401)" \
+    test "$(http_code "https://$ip:6443/api/v1/namespaces/kube-system/secrets")" = 401
+  check "anonymous may read only what join needs: kube-public/cluster-info (200)" \
+    test "$(http_code "https://$ip:6443/api/v1/namespaces/kube-public/configmaps/cluster-info")" = 200
+  check "RBAC denies an identity without roles (403 on secrets)" forbidden_without_roles
+  for p in etcd kube-apiserver kube-controller-manager kube-scheduler; do
+    check "static pod $p-$n is running" eventually pod_running "$p-$n"
+  done
+  check "node $n is registered with its zone label" test "$(node_zone "$n")" = "${NODE_ZONE[$n]}"
+}
+
+# check_round_trips WHEN NAME: a ConfigMap and a Secret called NAME through the API, and
+# how etcd (read through $KNODE) holds them.
+check_round_trips() {
+  local value=cbkl-$RANDOM-$RANDOM secret=cbkl-secret-$RANDOM$RANDOM raw
+  check "$1: a ConfigMap round-trips through the API" eventually configmap_round_trips "$2" "$value"
+  require "$1: a Secret is written and read back in plain text through the API" eventually secret_round_trips "$2" "$secret"
+  raw=$(etcd_raw "$KNODE" "/registry/secrets/default/$2")
+  check "$1: etcd holds the Secret encrypted (k8s:enc:secretbox:v1:key1:)" like "$raw" 'k8s:enc:secretbox:v1:key1:*'
+  check "$1: the Secret's value is not in etcd in plain text" unlike "$raw" "*$secret*"
+  raw=$(etcd_raw "$KNODE" "/registry/configmaps/default/$2")
+  check "$1: the raw read tells them apart: a ConfigMap is stored in plain protobuf (k8s...)" \
+    like "$raw" "k8s[!:]*$value*"
+  check "$1: the audit log records the ConfigMap's creation" \
+    grep -q "\"resource\":\"configmaps\".*\"name\":\"$2\"" "$T/$KNODE/fs/var/log/upper/kubernetes/audit/audit.log"
+}
+
+check_store() {
+  local key
+  check "store: lock names the member that ran init ($INIT)" grep -q "kubeadm init (this member won" "$T/$INIT/bootstrap.log"
+  check "store: ca-cert-hash is the hash of the cluster CA's public key" test "$(store_value ca-cert-hash)" = "$(ca_hash)"
+  check "store: join-token is a bootstrap token" matches "$(store_value join-token)" '^[a-z0-9]{6}\.[a-z0-9]{16}$'
+  check "store: join-token is live in the cluster" token_listed "$(store_value join-token)"
+  check "store: certificate-key is a 32-byte hex key" grep -qxE '[0-9a-f]{64}' "$T/store/certificate-key"
+  check "store: encryption-key is the API server's secretbox key" encryption_key_in_use
+  for key in "${NODES[@]}"; do
+    check "store: etcd-$key is $key's etcd client URL" test "$(cat "$T/store/etcd-$key" 2>/dev/null)" = "https://${NODE_IP[$key]}:2379"
+  done
+  for key in lock ca-cert-hash join-token certificate-key encryption-key "${NODES[@]/#/etcd-}"; do
+    check "store: $key is readable by its owner only (0600)" store_mode_600 "$key"
+  done
+}
+
+check_bootstrap_extras() {
+  check "the CNI manifest was applied with the pool set to the pod CIDR" cni_pool_set
+  local n
+  for n in "${NODES[@]}"; do
+    check "$n: the join-material refresh timer was installed and enabled" refresh_timer_enabled "$n"
+  done
+}
+
+check_refresh_join() {
+  local before after
+  before=$(store_value join-token)
+  check "bootstrap.sh refresh-join ran on $KNODE" bootstrap_logged "$KNODE" refresh-join
+  after=$(store_value join-token)
+  check "refresh-join replaced join-token" test "$after" != "$before"
+  check "the refreshed token is live in the cluster" token_listed "$after"
+}
+bootstrap_logged() { bootstrap "$@" >>"$T/$1/bootstrap.log" 2>&1; }
+
+# etcd_healthy_count NODE...: how many of the nodes' etcd members answer a health check.
+etcd_healthy_count() {
+  local n count=0
+  for n in "$@"; do
+    "$KL/bin/etcdctl" --endpoints "https://${NODE_IP[$n]}:2379" --cacert "$(pki "$KNODE")/etcd/ca.crt" \
+      --cert "$(pki "$KNODE")/apiserver-etcd-client.crt" --key "$(pki "$KNODE")/apiserver-etcd-client.key" \
+      --dial-timeout=3s --command-timeout=5s endpoint health >/dev/null 2>&1 && count=$((count + 1))
+  done
+  echo "$count"
+}
+etcd_voters() {
+  "$KL/bin/etcdctl" --endpoints "https://${NODE_IP[$KNODE]}:2379" --cacert "$(pki "$KNODE")/etcd/ca.crt" \
+    --cert "$(pki "$KNODE")/apiserver-etcd-client.crt" --key "$(pki "$KNODE")/apiserver-etcd-client.key" \
+    --dial-timeout=3s --command-timeout=5s member list -w simple 2>/dev/null | grep -c ', started, .*, false$'
+}
+all_etcd_voters() { [[ $(etcd_voters) == "$1" ]]; }
+all_etcd_healthy() { [[ $(etcd_healthy_count "${@:2}") == "$1" ]]; }
+
+# start_apilb: the API load balancer (three members) on the bridge address.
+start_apilb() {
+  local backends=() n
+  for n in "${NODES[@]}"; do backends+=("${NODE_IP[$n]}:6443"); done
+  "$KL/bin/apilb" "$NET.1:6443" "${backends[@]}" >>"$T/apilb.log" 2>&1 &
+  APILB_PID=$!
+}
+
+# bootstrap_all: every member boots at once, as instances of a new cluster do; the
+# election decides which one runs kubeadm init.
+bootstrap_all() {
+  local n pids=() rc
+  for n in "${NODES[@]}"; do
+    bootstrap_logged "$n" &
+    pids+=($!)
+  done
+  for n in "${!pids[@]}"; do
+    rc=0
+    wait "${pids[n]}" || rc=$?
+    if ((rc == 0)); then ok "bootstrap.sh on ${NODES[n]} finished"; else
+      fail "bootstrap.sh on ${NODES[n]} failed ($rc); last lines:"
+      grep -v '^.\[0;37m' "$T/${NODES[n]}/bootstrap.log" | tail -15
+    fi
+  done
+}
+
+# lose NAME: the member's instance is gone (every process killed, no reset, its address
+# unreachable), as when a VM dies.
+lose() {
+  local n=$1 p
+  unset "SERVICE_PID[$n-kubelet]" "SERVICE_PID[$n-containerd]"
+  for p in $(node_pids "$n"); do kill -KILL "$p" 2>/dev/null || true; done
+  ip link set "$TAG$n" down
+}
+
+main() {
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  phase prepare
+  install_missing
+  KL=$("$HERE/build.sh")
+  T=$(mktemp -d /tmp/cbkl.XXXXXX)
+  mkdir -p "$RUN" "$T/store"
+  mount --bind "$RUN" "$RUN"
+  mount --make-private "$RUN"
+  case ${CB_LIVE_MEMBERS:-1} in
+  1)
+    NODES=(n1)
+    ENDPOINT=${NODE_IP[n1]}:6443
+    ;;
+  3)
+    NODES=(n1 n2 n3)
+    ENDPOINT=$NET.1:6443 # apilb
+    ;;
+  *)
+    say "CB_LIVE_MEMBERS=${CB_LIVE_MEMBERS}: want 1 or 3"
+    exit 2
+    ;;
+  esac
+  MEMBERS=$(IFS=, && echo "${NODES[*]}")
+  mapfile -t WANTED < <(wanted_images)
+  require "the bootstrap's dry run names the images to provide (${#WANTED[@]})" test "${#WANTED[@]}" -ge 5
+  SANDBOX_IMAGE=$(printf '%s\n' "${WANTED[@]}" | grep '/pause:')
+  network_up
+
+  phase nodes
+  local n
+  for n in "${NODES[@]}"; do
+    node_up "$n"
+    ok "node $n: namespaces, containerd with ${#WANTED[@]} images, kubelet service"
+  done
+  ((${#NODES[@]} == 1)) || start_apilb
+
+  phase "bootstrap (bootstrap.sh on ${MEMBERS}: election, kubeadm init/join, store)"
+  bootstrap_all
+  INIT=$(cat "$T/store/lock" 2>/dev/null || true)
+  require "the election chose one member to run kubeadm init ($INIT)" test -n "$INIT" -a -d "$T/$INIT"
+  KNODE=$INIT
+
+  phase checks
+  for n in "${NODES[@]}"; do check_control_plane "$n"; done
+  check_round_trips "$MEMBERS up" cbkl-roundtrip
+  check_store
+  check_bootstrap_extras
+  if ((${#NODES[@]} > 1)); then
+    check "etcd has ${#NODES[@]} started voting members" eventually all_etcd_voters "${#NODES[@]}"
+    check "every member's etcd is healthy" eventually all_etcd_healthy "${#NODES[@]}" "${NODES[@]}"
+    check "exactly one member ran kubeadm init" test "$(grep -l 'kubeadm init (this member won' "$T"/n*/bootstrap.log | wc -l)" = 1
+  fi
+
+  phase refresh-join
+  check_refresh_join
+
+  ((${#NODES[@]} > 1)) || return 0
+  phase "loss of $INIT (the member that ran init)"
+  local lost=$INIT survivors=()
+  for n in "${NODES[@]}"; do [[ $n == "$lost" ]] || survivors+=("$n"); done
+  lose "$lost"
+  KNODE=${survivors[0]}
+  check "$lost is gone: its etcd does not answer" eventually all_etcd_healthy 0 "$lost"
+  check "the other members' etcd stay healthy (quorum 2 of 3)" eventually all_etcd_healthy 2 "${survivors[@]}"
+  require "the API answers through the load balancer ($ENDPOINT)" eventually api_ready "$NET.1"
+  check_round_trips "$lost lost" cbkl-after-loss
+}
+
+main "$@"
