@@ -73,6 +73,11 @@
 #                  this cluster's etcd volumes; s3:PutObject on the snapshot bucket
 #   worker         read join-token and ca-cert-hash only (the worker join material)
 #
+# Assumptions about the components: the API load balancer reaches members that boot
+# behind it (AWS: target group with preserve_client_ip.enabled=false, so a member's own
+# calls through the NLB during kubeadm init/join are not dropped as hairpin traffic);
+# control-plane members reach each other on 2379/2380 (stale-member removal).
+#
 # Bootstrap tokens expire: the init token lives 24 h and every control-plane member
 # replaces join-token hourly with a 6 h token and re-uploads the control-plane
 # certificates (kubeadm-certs lives 2 h) with the stored certificate key, so a node that
@@ -581,6 +586,10 @@ discovery:
 nodeRegistration:
 $(node_registration "$name" "$1")
 $control_plane
+# Members that boot together join together: etcd admits one learner at a time and
+# kubeadm retries adding its member for this long (default 2 minutes).
+timeouts:
+  etcdAPICall: 10m0s
 EOF
 }
 
@@ -868,10 +877,12 @@ init_cluster() {
 
 # remove_stale_self: before a control-plane member joins, a previous incarnation (same
 # member name) still listed in etcd is removed through the healthy quorum, and data left
-# on the reattached volume is moved aside (kept, never deleted). Refusals stop the
-# bootstrap: a member never joins where joining could cost the cluster its quorum.
+# on the reattached volume is moved aside (kept, never deleted) once a healthy quorum
+# without it is confirmed. Refusals stop the bootstrap: a member never joins where
+# joining could cost the cluster its quorum, and never sets aside data that may be the
+# cluster's only copy (a lone member's replacement: restore from a snapshot instead).
 remove_stale_self() {
-  local member endpoint data_dir result
+  local member endpoint data_dir result quorum_confirmed=false
   local -a endpoints=() members
   IFS=, read -r -a members <<<"$CB_CONTROL_PLANE_MEMBERS"
   for member in "${members[@]}"; do
@@ -885,13 +896,20 @@ remove_stale_self() {
     local client_dir
     client_dir=$(mktemp -d)
     eval "$(etcd_issue_client_cert /etc/kubernetes/pki/etcd/ca.crt /etc/kubernetes/pki/etcd/ca.key "$client_dir")"
-    result=$(etcd_remove_stale_member "$CB_MEMBER_NAME" "${endpoints[@]}") ||
-      die "etcd refused the replacement of $CB_MEMBER_NAME (see above); not joining"
+    # A refusal can be transient (members that boot together are still joining): ask
+    # again for up to 5 minutes before giving up.
+    local deadline=$((SECONDS + 300))
+    until result=$(etcd_remove_stale_member "$CB_MEMBER_NAME" "${endpoints[@]}"); do
+      ((SECONDS < deadline)) || die "etcd refused the replacement of $CB_MEMBER_NAME for 5 minutes (see above); not joining"
+      sleep 15
+    done
     rm -rf "$client_dir"
     log "stale etcd member $CB_MEMBER_NAME: $result"
+    quorum_confirmed=true
   fi
   data_dir=$(etcd_data_dir)
   if [[ -d $data_dir/member ]]; then
+    $quorum_confirmed || die "$data_dir holds etcd data and no other member is known: it may be the cluster's only copy; not touching it"
     local aside
     aside=$data_dir.stale-$(date -u +%Y%m%dT%H%M%SZ)
     log "moving the previous incarnation's etcd data aside to $aside"
@@ -901,9 +919,9 @@ remove_stale_self() {
 }
 
 join_cluster() {
-  local version=$1 ip=$2 token hash certificate_key=""
+  local version=$1 ip=$2 token hash certificate_key="" attempt
   log "waiting for join material (up to $CB_JOIN_WAIT_SECONDS s)"
-  token=$(store_wait join-token "$CB_JOIN_WAIT_SECONDS") || die "no join material after $CB_JOIN_WAIT_SECONDS s"
+  store_wait join-token "$CB_JOIN_WAIT_SECONDS" >/dev/null || die "no join material after $CB_JOIN_WAIT_SECONDS s"
   hash=$(store_get ca-cert-hash) || die "no ca-cert-hash in the store"
   if [[ $CB_ROLE == control-plane ]]; then
     local encryption_key
@@ -914,12 +932,22 @@ join_cluster() {
     # upload-certs reads it.
     render_init_config "$version" "$ip" unused.0000000000000000 "$certificate_key"
   fi
-  render_join_config "$ip" "$token" "$hash" "$certificate_key"
-  [[ $CB_ROLE == control-plane ]] && remove_stale_self
-  log "kubeadm join as $CB_ROLE"
-  kubeadm join --config "$CONF_DIR/kubeadm-join.yaml"
-  [[ $CB_ROLE == control-plane ]] && register_etcd_endpoint "$ip"
-  return 0
+  # Up to 3 attempts, each with the newest token (a refresh may have replaced it) and
+  # after undoing what the failed attempt did (kubeadm reset also takes a half-joined
+  # member back out of etcd).
+  for attempt in 1 2 3; do
+    token=$(store_get join-token) || die "join-token vanished from the store"
+    render_join_config "$ip" "$token" "$hash" "$certificate_key"
+    [[ $CB_ROLE == control-plane ]] && remove_stale_self
+    log "kubeadm join as $CB_ROLE (attempt $attempt)"
+    if kubeadm join --config "$CONF_DIR/kubeadm-join.yaml"; then
+      [[ $CB_ROLE == control-plane ]] && register_etcd_endpoint "$ip"
+      return 0
+    fi
+    kubeadm reset --force || true
+    sleep 30
+  done
+  die "kubeadm join failed 3 times"
 }
 
 refresh_join() {
