@@ -15,6 +15,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 started_at=$SECONDS
+command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
 bin=$("$root/tools/kube/build.sh" etcd)
 echo "etcd tools ready in $((SECONDS - started_at)) s: $("$bin/etcd" --version | head -1)"
 export ETCDCTL=$bin/etcdctl ETCD_TIMEOUT=3
