@@ -52,68 +52,68 @@ func verify(dir, stackFile, stack string) ([]string, string) {
 	if ev.Outcome != evaluate.OK {
 		return []string{fmt.Sprintf("the harness cannot evaluate %s: %v", stackFile, ev.Err)}, ""
 	}
-	read := func(kind string) []byte {
+	docs := map[string][]byte{}
+	for _, kind := range []string{"preview", "export", "export-secrets"} {
 		b, err := os.ReadFile(filepath.Join(dir, stack+"."+kind+".json"))
 		if err != nil {
-			return nil
+			return []string{"the rig wrote no " + kind + " document: " + err.Error()}, ""
 		}
-		return b
+		docs[kind] = b
 	}
-	preview, export, plain := read("preview"), read("export"), read("export-secrets")
-	if preview == nil || export == nil || plain == nil {
-		return []string{"the rig wrote no preview, export or export-secrets document in " + dir}, ""
-	}
-	var problems []string
-	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	problems, creates := checkResources(ev.Inventory, docs)
+	secretProblems, secrets, encrypted := checkSecrets(docs)
+	problems = append(problems, secretProblems...)
+	return problems, fmt.Sprintf("preview creates %d = %d recorded + stack; preview and export hold the harness's URNs, types and parents, the export its inputs; "+
+		"%d secret values, none in plaintext, nor any credential found by its form (stack outputs stored as ciphertext: %s)",
+		creates, len(ev.Inventory.Resources), secrets, enginetest.Summary(encrypted))
+}
 
-	recorded := len(ev.Inventory.Resources)
-	creates, err := enginetest.PreviewCreates(preview)
+// checkResources compares the preview and the export with the harness's inventory.
+func checkResources(harness *inventory.Inventory, docs map[string][]byte) (problems []string, creates int) {
+	creates, err := enginetest.PreviewCreates(docs["preview"])
 	if err != nil {
-		fail("%v", err)
-	} else if creates != recorded+1 {
-		fail("the engine's preview creates %d resources, the harness records %d (+1 stack)", creates, recorded)
+		problems = append(problems, err.Error())
+	} else if recorded := len(harness.Resources); creates != recorded+1 {
+		problems = append(problems, fmt.Sprintf("the engine's preview creates %d resources, the harness records %d (+1 stack)", creates, recorded))
 	}
-	for _, d := range []struct {
-		kind string
-		body []byte
-	}{{"preview", preview}, {"export", export}} {
-		doc, err := inventory.ReadPulumiDocument(bytes.NewReader(d.body))
+	for _, kind := range []string{"preview", "export"} {
+		doc, err := inventory.ReadPulumiDocument(bytes.NewReader(docs[kind]))
 		if err != nil {
-			fail("%s: %v", d.kind, err)
+			problems = append(problems, kind+": "+err.Error())
 			continue
 		}
-		differ := enginetest.SameResources(ev.Inventory, doc.Inventory)
-		if d.kind == "export" { // every value is known after `up`
-			differ = append(differ, enginetest.SameInputs(ev.Inventory, doc.Inventory)...)
+		differ := enginetest.SameResources(harness, doc.Inventory)
+		if kind == "export" { // every value is known after `up`
+			differ = append(differ, enginetest.SameInputs(harness, doc.Inventory)...)
 		}
 		for _, p := range differ {
-			fail("%s: %s", d.kind, p)
+			problems = append(problems, kind+": "+p)
 		}
 	}
+	return problems, creates
+}
 
-	secrets, err := enginetest.SecretValues(plain)
+// checkSecrets looks for every secret's value, and for credentials by their form, in the
+// preview and the export, and checks that credential-named stack outputs are ciphertext.
+func checkSecrets(docs map[string][]byte) (problems []string, secrets int, encrypted []string) {
+	values, err := enginetest.SecretValues(docs["export-secrets"])
 	if err != nil {
-		fail("export-secrets: %v", err)
+		problems = append(problems, "export-secrets: "+err.Error())
 	}
-	if leaks := enginetest.Leaks(secrets, preview); len(leaks) > 0 {
-		fail("preview: secret values in plaintext, at %s in the decrypted export", enginetest.Summary(leaks))
+	for _, kind := range []string{"preview", "export"} {
+		if leaks := enginetest.Leaks(values, docs[kind]); len(leaks) > 0 {
+			problems = append(problems, kind+": secret values in plaintext, at "+enginetest.Summary(leaks)+" in the decrypted export")
+		}
+		if found := enginetest.PlaintextCredentials(docs[kind]); len(found) > 0 {
+			problems = append(problems, kind+": in plaintext: "+enginetest.Summary(found))
+		}
 	}
-	if leaks := enginetest.Leaks(secrets, export); len(leaks) > 0 {
-		fail("export: secret values in plaintext, at %s in the decrypted export", enginetest.Summary(leaks))
-	}
-	if found := enginetest.PlaintextCredentials(preview); len(found) > 0 {
-		fail("preview: in plaintext: %s", enginetest.Summary(found))
-	}
-	if found := enginetest.PlaintextCredentials(export); len(found) > 0 {
-		fail("export: in plaintext: %s", enginetest.Summary(found))
-	}
-	unencrypted, encrypted, err := enginetest.UnencryptedOutputs(export)
+	unencrypted, encrypted, err := enginetest.UnencryptedOutputs(docs["export"])
 	if err != nil {
-		fail("export: %v", err)
+		problems = append(problems, "export: "+err.Error())
 	}
 	if len(unencrypted) > 0 {
-		fail("export: stack outputs that look like credentials are not secrets: %s", enginetest.Summary(unencrypted))
+		problems = append(problems, "export: stack outputs that look like credentials are not secrets: "+enginetest.Summary(unencrypted))
 	}
-	return problems, fmt.Sprintf("preview creates %d = %d recorded + stack; preview and export hold the harness's URNs, types and parents, the export its inputs; %d secret values, none in plaintext, nor any credential found by its form (stack outputs stored as ciphertext: %s)",
-		creates, recorded, len(secrets), enginetest.Summary(encrypted))
+	return problems, len(values), encrypted
 }
