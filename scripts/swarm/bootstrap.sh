@@ -54,6 +54,12 @@
 # - Zone: every engine carries the label zone=<CB_ZONE> (daemon.json; a worker cannot label
 #   itself in the swarm), and every manager pass copies it to the node label `zone` on nodes
 #   that lack one (a manager labels itself from CB_ZONE). Placement uses node.labels.zone.
+#   Engine labels are self-reported, so a node could claim another zone: that only skews
+#   spreading, and an operator's correction of the node label sticks (never overwritten).
+# Limits (need an operator): a lock winner that dies between the lock and `swarm init`
+# leaves a lock without tokens; every node then times out rather than init (delete the lock
+# once no swarm exists). A manager removed as a ghost that comes back must
+# `docker swarm leave --force` and rerun this script.
 # - Overlay networks: the manager pass creates the attachable overlay `cb-overlay` with
 #   `--opt encrypted` (IPsec ESP between nodes); create other overlays with --opt encrypted.
 # - The Docker API is never configured on TCP (2375/2376): no "hosts" in daemon.json and
@@ -209,7 +215,10 @@ gcp_try_lock() {
 	local name="$CB_STORE_PATH-lock" label etag holder
 	label=$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9_-' '-' | cut -c1-63)
 	if gcp_lock_holder; then
-		[[ -z $holder ]] || return 1
+		if [[ -n $holder ]]; then
+			[[ $holder == "$label" ]] && return 0 # our earlier attempt in this run did land
+			return 1
+		fi
 		gcloud_secrets update "$name" --update-labels "holder=$label" --etag "$etag" >/dev/null 2>"$TMP/err"
 	elif grep -Eqi 'NOT_FOUND|not found' "$TMP/err"; then
 		printf '%s' "$1" | gcloud_secrets create "$name" --replication-policy automatic \
@@ -453,9 +462,12 @@ inactive_node() {
 		JOINED_AS_MANAGER=true
 		return
 	fi
+	# One holder string per run: a retry recognises a create of its own that did land.
+	local holder
+	holder="$CB_NODE_NAME $(date -u +%FT%TZ)"
 	while :; do
 		rc=0
-		store_try_lock "$CB_NODE_NAME $(date -u +%FT%TZ)" || rc=$?
+		store_try_lock "$holder" || rc=$?
 		case $rc in
 		0)
 			init_swarm
