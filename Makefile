@@ -5,9 +5,8 @@ GO ?= go
 BIN := bin/clusterbench
 STACK ?=
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-ENGINE_RIG ?= ../shared/engine-rig/run.sh
 
-.PHONY: build test lint compare bench preview up destroy test-browser test-engine check-stack
+.PHONY: build test lint compare bench preview up destroy test-browser test-engine test-swarm test-etcd test-kubeadm test-kubeadm-live fixtures check-stack
 
 build:
 	$(GO) build ./...
@@ -22,7 +21,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck; }
-	shellcheck .ci/run scripts/*.sh
+	shellcheck .ci/run $$(git ls-files '*.sh')
 
 compare: build
 	./$(BIN) compare
@@ -36,6 +35,22 @@ test-browser: build
 
 test-engine: build
 	scripts/test-engine.sh
+
+# Regenerates the real Pulumi documents the cost and inventory tests read (internal/cost/testdata).
+fixtures:
+	internal/enginetest/fixtures.sh
+
+# Real Swarm: one dockerd per node in network namespaces on this machine (needs root).
+test-swarm:
+	scripts/swarm/test-swarm.sh
+
+# Real etcd (3 and 5 members on loopback), driven by the bootstrap's member code.
+test-etcd:
+	scripts/etcd/test-etcd.sh
+
+# kubeadm v1.35.4 built from the Go module proxy validates and dry-runs the rendered configs.
+test-kubeadm:
+	scripts/kubernetes/test-kubeadm.sh
 
 # Real deployments wrap the Pulumi CLI (credentials for the stack's cloud required).
 check-stack:

@@ -33,7 +33,7 @@ var invokeAnswers = func() map[string]map[string]any {
 func answer(token string, regions map[string]string) (resource.PropertyMap, error) {
 	a, ok := invokeAnswers[token]
 	if !ok {
-		return nil, fmt.Errorf("mock harness: no answer for invoke %q; add one to components/harness/invokes.json", token)
+		return nil, fmt.Errorf("mock harness: no answer for invoke %q; add one to internal/harness/invokes.json", token)
 	}
 	cloud, _, _ := strings.Cut(token, ":")
 	raw, _ := json.Marshal(a)
