@@ -47,6 +47,7 @@ declare -A NODE=(
 	[w1]="$NET.21 z1 worker" [w2]="$NET.22 z1 worker" [w3]="$NET.23 z2 worker"
 )
 declare -A PID=()
+BOOTSTRAPS=() # PIDs of bootstraps running in the background
 
 say() { printf 'test-swarm: %s\n' "$*"; }
 ok() {
@@ -176,6 +177,12 @@ node_start() {
 	}
 }
 
+all_pids() { [[ -d $CG ]] && find "$CG" -name cgroup.procs -exec cat {} + 2>/dev/null; }
+any_daemon_alive() {
+	local n
+	for n in "${!PID[@]}"; do kill -0 "${PID[$n]}" 2>/dev/null && return 0; done
+	return 1
+}
 node_pids() { find "$CG/$1" -name cgroup.procs -exec cat {} + 2>/dev/null; }
 
 # node_stop NAME: stop dockerd (SIGTERM, as `systemctl stop docker` does), then anything
@@ -202,8 +209,17 @@ cleanup() {
 	local rc=$? n r
 	set +e
 	trap - EXIT INT TERM
+	# Bootstraps still running (an interrupted phase), then every daemon at once: TERM, a
+	# short grace, then KILL whatever is left in the nodes' cgroups (containers included).
+	for r in "${BOOTSTRAPS[@]}"; do pkill -TERM -P "$r" 2>/dev/null; kill -TERM "$r" 2>/dev/null; done
 	for n in "${!PID[@]}"; do kill -TERM "${PID[$n]}" 2>/dev/null; done
-	for n in "${!NODE[@]}"; do [[ -d $CG/$n ]] && node_stop "$n"; done
+	local until=$((SECONDS + 15)) p
+	while ((SECONDS < until)) && any_daemon_alive; do sleep 0.2; done
+	until=$((SECONDS + 20))
+	while [[ -n $(all_pids) ]] && ((SECONDS < until)); do
+		for p in $(all_pids); do kill -KILL "$p" 2>/dev/null; done
+		sleep 0.2
+	done
 	find /sys/fs/cgroup -depth -type d \( -path "*/$TAG" -o -path "*/$TAG/*" \) -exec rmdir {} + 2>/dev/null
 	for n in "${!NODE[@]}"; do ip netns del "$TAG-$n" 2>/dev/null; done
 	ip link del "$BR" 2>/dev/null
@@ -249,6 +265,7 @@ bootstrap_all() {
 	for n in "$@"; do
 		bootstrap "$n" &
 		pids+=($!)
+		BOOTSTRAPS+=($!)
 	done
 	for i in "${!pids[@]}"; do
 		wait "${pids[$i]}" || bad+=("${*:i+1:1}")
