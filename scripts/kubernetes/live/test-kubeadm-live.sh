@@ -1,27 +1,41 @@
 #!/usr/bin/env bash
 # make test-kubeadm-live: the self-managed cluster's own bootstrap
-# (scripts/kubernetes/bootstrap.sh, the file the cloud members run) brings up a real
-# Kubernetes v1.35.4 control plane on this machine with kubeadm, a real kubelet and
-# containerd, and the `dir` store; the test asserts what the bootstrap promises and tears
-# everything down on every path.
+# (scripts/kubernetes/bootstrap.sh, the file the cloud members run) brings up real
+# Kubernetes v1.35.4 control planes on this machine with kubeadm, real kubelets,
+# containerd and etcd, and the `dir` store; the test asserts what the bootstrap promises
+# and tears everything down on every path.
+#
+# Usage: test-kubeadm-live.sh [1|3]...   (default: 1 then 3)
+#   1  one member, its own address the API endpoint: the API answers on 6443, anonymous
+#      requests are refused (but cluster-info), RBAC denies an identity without roles, a
+#      ConfigMap round-trips, etcd holds a Secret encrypted (k8s:enc:secretbox:...), the
+#      join material is in the store (0600), refresh-join replaces the token
+#   3  three members booting at once behind a TCP load balancer (apilb): the election
+#      picks one to init, the others join; the same checks on every member; then the
+#      init member's instance is lost (quorum 2 of 3 keeps the API writable, secrets
+#      still encrypted) and replaced (fresh instance, same name, same etcd volume: the
+#      bootstrap removes the stale etcd member through the quorum and rejoins)
 #
 # A node is a network namespace (a veth into a private bridge, 10.215.0.0/24; the host
-# does not forward, so nothing leaves the machine), a mount namespace (a private /run and
-# overlays on /etc, /var/lib, /var/log and /usr/local/sbin: nothing the node writes
-# reaches the host's tree), a UTS namespace (hostname = member name) and a cgroup (every
-# process it starts, the pods included, is found and killed through it). In it run
-# Debian's containerd with the images built by build.sh imported (nothing is pulled) and
-# the kubelet under kubelet-service.sh (no systemd). The bootstrap runs with CB_INSTALL=false
-# (the binaries are there), CB_CLOUD=local, CB_STORE=dir and an etcd "volume" directory.
-# Three things the bootstrap has no setting for are supplied on the node's PATH
-# (node-bin/): kubeadm init skips the CoreDNS add-on (no image), systemctl records calls
-# (no systemd), curl serves a stand-in for Calico's manifest (no network).
+# does not forward, so nothing leaves the machine), a mount namespace (a private /run,
+# overlays on /etc, /var/lib, /var/log and /usr/local/sbin so nothing the node writes
+# reaches the host's tree, and its etcd volume directory bound at one path), a UTS
+# namespace (hostname = member name) and a cgroup (every process it starts, the pods
+# included, is found and killed through it). In it run Debian's containerd with the
+# images build.sh packs imported (nothing is pulled) and the kubelet under
+# kubelet-service.sh (no systemd). The bootstrap runs with CB_INSTALL=false (the binaries
+# are there), CB_CLOUD=local, CB_STORE=dir. What the bootstrap has no setting for is
+# supplied on the node's PATH (node-bin/): kubeadm init/join skip the SystemVerification
+# preflight (cgroup v1 here) and init skips the CoreDNS add-on (no image); systemctl
+# records calls (no systemd); curl serves a stand-in for Calico's manifest (no network).
 #
-# Cannot be proved here (printed at the end): Calico and pod networking, CoreDNS, cloud
-# stores (ssm, gcp-secret), volume attachment, the load balancer, systemd timers.
+# Cannot be proved here (printed at the end): Calico and pod networking, CoreDNS,
+# kube-proxy's rules, cloud stores (ssm, gcp-secret), volume attachment, a cloud load
+# balancer, systemd timers.
 #
 # Needs root. Installs containerd, runc, containernetworking-plugins, conntrack, socat,
-# ethtool, iptables and busybox-static when missing; build.sh builds the rest once.
+# ethtool, iptables, busybox-static and openssl when missing; build.sh builds the rest
+# once (12+ minutes cold). CB_TEST_WAIT (240) bounds every wait in seconds.
 set -euo pipefail
 
 [[ $EUID -eq 0 ]] || {
@@ -31,7 +45,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
-BOOTSTRAP=$REPO/scripts/kubernetes/bootstrap.sh
+# CB_LIVE_BOOTSTRAP: another copy of the bootstrap, to try a change before making it.
+BOOTSTRAP=${CB_LIVE_BOOTSTRAP:-$REPO/scripts/kubernetes/bootstrap.sh}
 TAG=cbkl$$ # bridge, namespace and cgroup prefix, unique per run
 BR=$TAG
 NET=10.215.0
@@ -39,9 +54,11 @@ RUN=/run/$TAG
 CG=/sys/fs/cgroup/pids/$TAG
 WAIT=${CB_TEST_WAIT:-240} # seconds any one condition may take
 POD_CIDR=10.244.0.0/16    # not Calico's default, so the bootstrap's edit shows
+ETCD_VOLUME=/var/lib/clusterbench/etcd-main # in each node: its own directory, bound there
 CLUSTER=cbkl
 # CB_TEST_LOGS=DIR keeps the node logs there (everything else is removed).
-T=""
+ROOT="" # this run's directory
+T=""    # the current scenario's directory
 KL=""
 PASSED=0
 FAILED=0
@@ -59,6 +76,7 @@ ENDPOINT=""
 INIT=""  # the member that won the election
 KNODE="" # the member whose admin.conf and etcd client certificate the checks use
 APILB_PID=""
+STOPPED=false # a require failed
 WANTED=()
 SANDBOX_IMAGE=""
 
@@ -84,6 +102,7 @@ require() {
   if "$@"; then ok "$what"; else
     fail "$what"
     say "stopping: the remaining phases depend on this"
+    STOPPED=true
     exit 1
   fi
 }
@@ -182,6 +201,9 @@ node_up() {
     mkdir -p "$dir/fs$d/upper" "$dir/fs$d/work"
     mounts+=" && mount -t overlay overlay -o lowerdir=$d,upperdir=$dir/fs$d/upper,workdir=$dir/fs$d/work $d"
   done
+  # The member's etcd "volume", at the same path on every member: a joining member runs
+  # etcd with the cluster's ClusterConfiguration, whose dataDir is the init member's.
+  mounts+=" && mkdir -p $ETCD_VOLUME && mount --bind $T/volumes/$n $ETCD_VOLUME"
   in_node "$n" sh -c "$mounts"
   # Members find each other by name without DNS.
   for d in "${!NODE_IP[@]}"; do echo "${NODE_IP[$d]} $d"; done >"$dir/hosts"
@@ -189,6 +211,7 @@ node_up() {
   sed -e "s|@ROOT@|$dir/containerd|g" -e "s|@SANDBOX_IMAGE@|$SANDBOX_IMAGE|" "$HERE/containerd.toml" >"$dir/containerd.toml"
   node_exec "$n" containerd --config "$dir/containerd.toml" >>"$dir/containerd.log" 2>&1 &
   SERVICE_PID[$n-containerd]=$!
+  disown # stopped by PID (node_down), not reported by the shell when killed
   eventually in_node "$n" ctr --address /run/containerd/containerd.sock version || {
     fail "containerd on $n did not start; log: $dir/containerd.log"
     tail -5 "$dir/containerd.log"
@@ -205,6 +228,7 @@ node_up() {
   done
   node_exec "$n" "$HERE/kubelet-service.sh" "/$TAG/$n" >>"$dir/kubelet.log" 2>&1 &
   SERVICE_PID[$n-kubelet]=$!
+  disown
 }
 
 node_pids() { find "$CG/$1" -name cgroup.procs -exec cat {} + 2>/dev/null; }
@@ -235,21 +259,46 @@ node_down() {
   [[ -z $(node_pids "$n") ]] || say "processes left in node $n: $(node_pids "$n" | tr '\n' ' ')"
   umount "$RUN/$n.mnt" "$RUN/$n.uts" 2>/dev/null || true
   rm -f "$RUN/$n.mnt" "$RUN/$n.uts"
+  ip link del "$TAG$n" 2>/dev/null || true
   ip netns del "$TAG-$n" 2>/dev/null || true
 }
 
-cleanup() {
-  local rc=$? n r
-  set +e
-  trap - EXIT INT TERM
-  phase teardown
+# scenario_teardown: every node of the scenario down (kubeadm reset where it is alive),
+# the load balancer stopped, and what must be gone checked.
+scenario_teardown() {
+  local n r
+  [[ -n $T ]] || return 0
+  phase "teardown (${#NODES[@]} member$( ((${#NODES[@]} == 1)) || echo s))"
   for n in "${!NODE_IP[@]}"; do node_down "$n"; done
   [[ -z $APILB_PID ]] || stop_pid "$APILB_PID" 10
+  APILB_PID=""
   for n in "${RESET[@]}"; do
     check "kubeadm reset on $n removed its static pod manifests" \
       test -z "$(ls -A "$T/$n/fs/etc/upper/kubernetes/manifests" 2>/dev/null)"
   done
+  RESET=()
   check "no process left in the nodes' cgroups" test -z "$(find "$CG" -name cgroup.procs -exec cat {} + 2>/dev/null)"
+  if [[ -n ${CB_TEST_LOGS:-} ]]; then
+    mkdir -p "$CB_TEST_LOGS"
+    for n in "${!NODE_IP[@]}"; do
+      for r in "$T/$n"/*.log; do [[ -e $r ]] && cp "$r" "$CB_TEST_LOGS/${T##*/}-$n-${r##*/}"; done
+    done
+  fi
+  rm -rf "$T"
+  T=""
+}
+
+nothing_left() {
+  ! grep -qE "$TAG|$ROOT/" /proc/self/mountinfo && ! ip netns list | grep -q "$TAG" &&
+    [[ -z $(find /sys/fs/cgroup -maxdepth 2 -name "$TAG") ]] && ! ip link show "$BR" >/dev/null 2>&1
+}
+
+cleanup() {
+  local rc=$? r
+  set +e
+  trap - EXIT INT TERM
+  $STOPPED || ((rc == 0)) || fail "stopped by an unexpected error (exit $rc) in phase $PHASE"
+  scenario_teardown
   find /sys/fs/cgroup -depth -type d \( -path "*/$TAG" -o -path "*/$TAG/*" \) -exec rmdir {} + 2>/dev/null
   ip link del "$BR" 2>/dev/null
   for r in "${RULES[@]}"; do
@@ -257,17 +306,10 @@ cleanup() {
     iptables -D $r
   done
   umount "$RUN" 2>/dev/null && rmdir "$RUN"
-  check "no mount, namespace or cgroup of this run is left" \
-    eval "! grep -qE '$TAG|${T:-/nonexistent}/' /proc/self/mountinfo && ! ip netns list | grep -q '$TAG' && [[ -z \$(find /sys/fs/cgroup -maxdepth 2 -name '$TAG') ]]"
-  if [[ -n $T && -n ${CB_TEST_LOGS:-} ]]; then
-    mkdir -p "$CB_TEST_LOGS"
-    for n in "${!NODE_IP[@]}"; do
-      for r in "$T/$n"/*.log; do [[ -e $r ]] && cp "$r" "$CB_TEST_LOGS/$n-${r##*/}"; done
-    done
-  fi
-  [[ -z $T ]] || rm -rf "$T"
+  check "no mount, namespace, link or cgroup of this run is left" nothing_left
+  [[ -z $ROOT ]] || rm -rf "$ROOT"
   phase ""
-  say "not proved here: Calico and pod networking, CoreDNS, kube-proxy's rules, cloud stores (ssm, gcp-secret), volume attachment, the API load balancer, systemd timers"
+  say "not proved here: Calico and pod networking, CoreDNS, kube-proxy's rules, cloud stores (ssm, gcp-secret), volume attachment, a cloud load balancer, systemd timers"
   say "total $((SECONDS - STARTED)) s"
   echo "$PASSED passed, $FAILED failed"
   if ((rc == 0 && FAILED > 0)); then rc=1; fi
@@ -280,7 +322,7 @@ bootstrap() {
   in_node "$n" env CB_ROLE=control-plane CB_CLUSTER_NAME="$CLUSTER" CB_MEMBER_NAME="$n" \
     CB_CONTROL_PLANE_MEMBERS="$MEMBERS" CB_ZONE="${NODE_ZONE[$n]}" CB_API_ENDPOINT="$ENDPOINT" \
     CB_KUBERNETES_VERSION=1.35 CB_POD_CIDR="$POD_CIDR" CB_STORE=dir CB_STORE_PATH="$T/store" \
-    CB_CLOUD=local CB_ETCD_VOLUMES="main=$T/volumes/$n" CB_INSTALL=false CB_NODE_IP="${NODE_IP[$n]}" \
+    CB_CLOUD=local CB_ETCD_VOLUMES="main=$ETCD_VOLUME" CB_INSTALL=false CB_NODE_IP="${NODE_IP[$n]}" \
     CB_JOIN_WAIT_SECONDS="$WAIT" timeout 900 bash "$BOOTSTRAP" "${2:-bootstrap}"
 }
 
@@ -329,6 +371,17 @@ forbidden_without_roles() {
   }
 }
 node_zone() { k get node "$1" -o 'jsonpath={.metadata.labels.topology\.kubernetes\.io/zone}'; }
+# audited_create RESOURCE NAME: an API server's audit log (any member's: the load balancer
+# picks one) records the creation.
+audited_create() {
+  local n
+  for n in "${NODES[@]}"; do
+    grep -q "\"verb\":\"create\".*\"resource\":\"$1\".*\"name\":\"$2\"" \
+      "$T/$n/fs/var/log/upper/kubernetes/audit/audit.log" 2>/dev/null && return 0
+  done
+  return 1
+}
+data_kept_aside() { compgen -G "$T/volumes/$1/data.stale-*/member" >/dev/null; }
 store_value() { cat "$T/store/$1" 2>/dev/null || true; }
 store_mode_600() { [[ $(stat -c %a "$T/store/$1") == 600 ]]; }
 token_listed() { "$KL/bin/kubeadm" token list --kubeconfig "$(admin_conf "$KNODE")" 2>/dev/null | grep -q "^${1%%.*}\."; }
@@ -382,8 +435,7 @@ check_round_trips() {
   raw=$(etcd_raw "$KNODE" "/registry/configmaps/default/$2")
   check "$1: the raw read tells them apart: a ConfigMap is stored in plain protobuf (k8s...)" \
     like "$raw" "k8s[!:]*$value*"
-  check "$1: the audit log records the ConfigMap's creation" \
-    grep -q "\"resource\":\"configmaps\".*\"name\":\"$2\"" "$T/$KNODE/fs/var/log/upper/kubernetes/audit/audit.log"
+  check "$1: the audit log records the ConfigMap's creation" audited_create configmaps "$2"
 }
 
 check_store() {
@@ -392,6 +444,7 @@ check_store() {
   check "store: ca-cert-hash is the hash of the cluster CA's public key" test "$(store_value ca-cert-hash)" = "$(ca_hash)"
   check "store: join-token is a bootstrap token" matches "$(store_value join-token)" '^[a-z0-9]{6}\.[a-z0-9]{16}$'
   check "store: join-token is live in the cluster" token_listed "$(store_value join-token)"
+  check "no join token, certificate key or encryption key in the bootstrap's output" no_join_material_in_logs
   check "store: certificate-key is a 32-byte hex key" grep -qxE '[0-9a-f]{64}' "$T/store/certificate-key"
   check "store: encryption-key is the API server's secretbox key" encryption_key_in_use
   for key in "${NODES[@]}"; do
@@ -408,6 +461,22 @@ check_bootstrap_extras() {
   for n in "${NODES[@]}"; do
     check "$n: the join-material refresh timer was installed and enabled" refresh_timer_enabled "$n"
   done
+}
+
+# no_join_material_in_logs: the bootstrap promises that join material never appears in
+# logs (on a cloud node its output lands in the cloud-init log and the serial console).
+no_join_material_in_logs() {
+  local n secret found=0
+  for secret in "$(store_value join-token)" "$(store_value certificate-key)" "$(store_value encryption-key)"; do
+    [[ -n $secret ]] || continue
+    for n in "${NODES[@]}"; do
+      if grep -qF -- "$secret" "$T/$n/bootstrap.log"; then
+        echo "        $n's bootstrap output holds a stored secret (${secret:0:6}...)"
+        found=1
+      fi
+    done
+  done
+  return "$found"
 }
 
 check_refresh_join() {
@@ -444,6 +513,7 @@ start_apilb() {
   for n in "${NODES[@]}"; do backends+=("${NODE_IP[$n]}:6443"); done
   "$KL/bin/apilb" "$NET.1:6443" "${backends[@]}" >>"$T/apilb.log" 2>&1 &
   APILB_PID=$!
+  disown
 }
 
 # bootstrap_all: every member boots at once, as instances of a new cluster do; the
@@ -473,17 +543,12 @@ lose() {
   ip link set "$TAG$n" down
 }
 
-main() {
-  trap cleanup EXIT
-  trap 'exit 130' INT TERM
-  phase prepare
-  install_missing
-  KL=$("$HERE/build.sh")
-  T=$(mktemp -d /tmp/cbkl.XXXXXX)
-  mkdir -p "$RUN" "$T/store"
-  mount --bind "$RUN" "$RUN"
-  mount --make-private "$RUN"
-  case ${CB_LIVE_MEMBERS:-1} in
+# scenario MEMBERS: a cluster of 1 member (its own address is the API endpoint) or 3
+# (behind apilb; then the loss and the replacement of the member that ran init).
+scenario() {
+  T=$ROOT/members-$1
+  mkdir -p "$T/store"
+  case $1 in
   1)
     NODES=(n1)
     ENDPOINT=${NODE_IP[n1]}:6443
@@ -492,18 +557,9 @@ main() {
     NODES=(n1 n2 n3)
     ENDPOINT=$NET.1:6443 # apilb
     ;;
-  *)
-    say "CB_LIVE_MEMBERS=${CB_LIVE_MEMBERS}: want 1 or 3"
-    exit 2
-    ;;
   esac
   MEMBERS=$(IFS=, && echo "${NODES[*]}")
-  mapfile -t WANTED < <(wanted_images)
-  require "the bootstrap's dry run names the images to provide (${#WANTED[@]})" test "${#WANTED[@]}" -ge 5
-  SANDBOX_IMAGE=$(printf '%s\n' "${WANTED[@]}" | grep '/pause:')
-  network_up
-
-  phase nodes
+  phase "nodes ($MEMBERS)"
   local n
   for n in "${NODES[@]}"; do
     node_up "$n"
@@ -541,6 +597,59 @@ main() {
   check "the other members' etcd stay healthy (quorum 2 of 3)" eventually all_etcd_healthy 2 "${survivors[@]}"
   require "the API answers through the load balancer ($ENDPOINT)" eventually api_ready "$NET.1"
   check_round_trips "$lost lost" cbkl-after-loss
+
+  phase "replacement of $lost (a fresh instance, same name, its etcd volume reattached)"
+  node_down "$lost"
+  rm -rf "${T:?}/$lost"
+  node_up "$lost"
+  if bootstrap_logged "$lost"; then ok "bootstrap.sh on the replacement $lost finished"; else
+    fail "bootstrap.sh on the replacement $lost failed; last lines:"
+    grep -v '^.\[0;37m' "$T/$lost/bootstrap.log" | tail -15
+  fi
+  check "the replacement joined (the lock it holds is spent: the cluster is ready)" \
+    grep -q 'kubeadm join as control-plane' "$T/$lost/bootstrap.log"
+  check "the replacement removed its stale etcd member through the quorum" \
+    grep -q "stale etcd member $lost: removed" "$T/$lost/bootstrap.log"
+  check "the previous incarnation's etcd data was kept aside, not deleted" data_kept_aside "$lost"
+  check "etcd has ${#NODES[@]} started voting members again" eventually all_etcd_voters "${#NODES[@]}"
+  check "every member's etcd is healthy again" eventually all_etcd_healthy "${#NODES[@]}" "${NODES[@]}"
+  check_control_plane "$lost"
+  KNODE=$lost
+  check_round_trips "$lost replaced" cbkl-after-replacement
+}
+
+main() {
+  local members scenarios=("$@")
+  ((${#scenarios[@]} > 0)) || scenarios=(1 3)
+  for members in "${scenarios[@]}"; do
+    [[ $members == 1 || $members == 3 ]] || {
+      echo "usage: $0 [1|3]...   (members of each cluster to bring up; default: 1 then 3)" >&2
+      exit 2
+    }
+  done
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  phase prepare
+  install_missing
+  KL=$("$HERE/build.sh")
+  ROOT=$(mktemp -d /tmp/cbkl.XXXXXX)
+  T=$ROOT/prepare
+  mkdir -p "$RUN"
+  mount --bind "$RUN" "$RUN"
+  mount --make-private "$RUN"
+  NODES=(n1)
+  MEMBERS=n1
+  ENDPOINT=${NODE_IP[n1]}:6443
+  mapfile -t WANTED < <(wanted_images)
+  require "the bootstrap's dry run names the images to provide (${#WANTED[@]})" test "${#WANTED[@]}" -ge 5
+  SANDBOX_IMAGE=$(printf '%s\n' "${WANTED[@]}" | grep '/pause:')
+  rm -rf "$T"
+  T=""
+  network_up
+  for members in "${scenarios[@]}"; do
+    scenario "$members"
+    scenario_teardown
+  done
 }
 
 main "$@"
