@@ -28,8 +28,12 @@ build_into() {
   mkdir -p "$dir"
   echo "building $binary ($package) into $dir (first time on this machine: minutes)" >&2
   local started=$SECONDS
-  (cd "$here" && CGO_ENABLED=0 nice -n 10 go build -trimpath "$@" -o "$dir/.$binary.tmp" "$package")
-  mv -f "$dir/.$binary.tmp" "$dir/$binary"
+  local tmp=$dir/.$binary.$$.tmp # unique: two tests may build at once
+  if ! (cd "$here" && CGO_ENABLED=0 nice -n 10 go build -trimpath "$@" -o "$tmp" "$package"); then
+    rm -f "$tmp"
+    return 1
+  fi
+  mv -f "$tmp" "$dir/$binary"
   echo "built $binary in $((SECONDS - started)) s" >&2
 }
 
