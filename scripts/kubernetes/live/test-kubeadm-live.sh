@@ -114,6 +114,18 @@ eventually() {
     sleep 1
   done
 }
+# eventually_output CMD...: CMD's output once it succeeds with some (empty after $WAIT s).
+eventually_output() {
+  local until=$((SECONDS + WAIT)) out
+  while :; do
+    if out=$("$@" 2>/dev/null) && [[ -n $out ]]; then
+      printf '%s' "$out"
+      return 0
+    fi
+    ((SECONDS < until)) || return 0
+    sleep 1
+  done
+}
 # phase NAME: ends the current phase (printing its time) and starts NAME.
 phase() {
   [[ -z $PHASE ]] || say "phase $PHASE: $((SECONDS - PHASE_STARTED)) s"
@@ -340,7 +352,8 @@ wanted_images() {
 # ---- assertions --------------------------------------------------------------------------
 admin_conf() { echo "$T/$1/fs/etc/upper/kubernetes/admin.conf"; }
 k() { "$KL/bin/kubectl" --kubeconfig "$(admin_conf "$KNODE")" --request-timeout=20s "$@"; }
-http_code() { curl -sk -o /dev/null -w '%{http_code}' --max-time 10 "$1"; }
+# answers URL CODE: an anonymous request for URL gets the HTTP status CODE.
+answers() { [[ $(curl -sk -o /dev/null -w '%{http_code}' --max-time 10 "$1") == "$2" ]]; }
 pki() { echo "$T/$1/fs/etc/upper/kubernetes/pki"; }
 # etcd_raw NODE KEY: the raw value etcd holds for KEY (NULs dropped), read with the API
 # server's client certificate.
@@ -370,7 +383,7 @@ forbidden_without_roles() {
     return 1
   }
 }
-node_zone() { k get node "$1" -o 'jsonpath={.metadata.labels.topology\.kubernetes\.io/zone}'; }
+node_in_zone() { [[ $(k get node "$1" -o 'jsonpath={.metadata.labels.topology\.kubernetes\.io/zone}') == "$2" ]]; }
 # audited_create RESOURCE NAME: an API server's audit log (any member's: the load balancer
 # picks one) records the creation.
 audited_create() {
@@ -384,7 +397,11 @@ audited_create() {
 data_kept_aside() { compgen -G "$T/volumes/$1/data.stale-*/member" >/dev/null; }
 store_value() { cat "$T/store/$1" 2>/dev/null || true; }
 store_mode_600() { [[ $(stat -c %a "$T/store/$1") == 600 ]]; }
-token_listed() { "$KL/bin/kubeadm" token list --kubeconfig "$(admin_conf "$KNODE")" 2>/dev/null | grep -q "^${1%%.*}\."; }
+# token_live TOKEN: the cluster holds the bootstrap token (its Secret has TOKEN's secret).
+token_live() {
+  [[ $1 =~ ^([a-z0-9]{6})\.([a-z0-9]{16})$ ]] &&
+    [[ $(k get secret -n kube-system "bootstrap-token-${BASH_REMATCH[1]}" -o 'jsonpath={.data.token-secret}' | base64 -d) == "${BASH_REMATCH[2]}" ]]
+}
 # configmap_round_trips NAME VALUE, secret_round_trips NAME VALUE: written (or already
 # there from an earlier attempt) and read back.
 configmap_round_trips() {
@@ -413,29 +430,30 @@ check_control_plane() {
   local n=$1 ip=${NODE_IP[$1]} p
   require "the API answers on $ip:6443 (/readyz)" eventually api_ready "$ip"
   check "an unauthenticated request is refused (401)" \
-    test "$(http_code "https://$ip:6443/api/v1/namespaces/kube-system/secrets")" = 401
+    eventually answers "https://$ip:6443/api/v1/namespaces/kube-system/secrets" 401
   check "anonymous may read only what join needs: kube-public/cluster-info (200)" \
-    test "$(http_code "https://$ip:6443/api/v1/namespaces/kube-public/configmaps/cluster-info")" = 200
-  check "RBAC denies an identity without roles (403 on secrets)" forbidden_without_roles
+    eventually answers "https://$ip:6443/api/v1/namespaces/kube-public/configmaps/cluster-info" 200
+  check "RBAC denies an identity without roles (403 on secrets)" eventually forbidden_without_roles
   for p in etcd kube-apiserver kube-controller-manager kube-scheduler; do
     check "static pod $p-$n is running" eventually pod_running "$p-$n"
   done
-  check "node $n is registered with its zone label" test "$(node_zone "$n")" = "${NODE_ZONE[$n]}"
+  check "node $n is registered with its zone label" eventually node_in_zone "$n" "${NODE_ZONE[$n]}"
 }
 
 # check_round_trips WHEN NAME: a ConfigMap and a Secret called NAME through the API, and
-# how etcd (read through $KNODE) holds them.
+# how etcd (read through $KNODE) holds them. Each read is retried (a member may be busy),
+# never the verdict on what was read.
 check_round_trips() {
   local value=cbkl-$RANDOM-$RANDOM secret=cbkl-secret-$RANDOM$RANDOM raw
   check "$1: a ConfigMap round-trips through the API" eventually configmap_round_trips "$2" "$value"
   require "$1: a Secret is written and read back in plain text through the API" eventually secret_round_trips "$2" "$secret"
-  raw=$(etcd_raw "$KNODE" "/registry/secrets/default/$2")
+  raw=$(eventually_output etcd_raw "$KNODE" "/registry/secrets/default/$2")
   check "$1: etcd holds the Secret encrypted (k8s:enc:secretbox:v1:key1:)" like "$raw" 'k8s:enc:secretbox:v1:key1:*'
   check "$1: the Secret's value is not in etcd in plain text" unlike "$raw" "*$secret*"
-  raw=$(etcd_raw "$KNODE" "/registry/configmaps/default/$2")
+  raw=$(eventually_output etcd_raw "$KNODE" "/registry/configmaps/default/$2")
   check "$1: the raw read tells them apart: a ConfigMap is stored in plain protobuf (k8s...)" \
     like "$raw" "k8s[!:]*$value*"
-  check "$1: the audit log records the ConfigMap's creation" audited_create configmaps "$2"
+  check "$1: the audit log records the ConfigMap's creation" eventually audited_create configmaps "$2"
 }
 
 check_store() {
@@ -443,7 +461,7 @@ check_store() {
   check "store: lock names the member that ran init ($INIT)" grep -q "kubeadm init (this member won" "$T/$INIT/bootstrap.log"
   check "store: ca-cert-hash is the hash of the cluster CA's public key" test "$(store_value ca-cert-hash)" = "$(ca_hash)"
   check "store: join-token is a bootstrap token" matches "$(store_value join-token)" '^[a-z0-9]{6}\.[a-z0-9]{16}$'
-  check "store: join-token is live in the cluster" token_listed "$(store_value join-token)"
+  check "store: join-token is live in the cluster" eventually token_live "$(store_value join-token)"
   check "no join token, certificate key or encryption key in the bootstrap's output" no_join_material_in_logs
   check "store: certificate-key is a 32-byte hex key" grep -qxE '[0-9a-f]{64}' "$T/store/certificate-key"
   check "store: encryption-key is the API server's secretbox key" encryption_key_in_use
@@ -456,7 +474,7 @@ check_store() {
 }
 
 check_bootstrap_extras() {
-  check "the CNI manifest was applied with the pool set to the pod CIDR" cni_pool_set
+  check "the CNI manifest was applied with the pool set to the pod CIDR" eventually cni_pool_set
   local n
   for n in "${NODES[@]}"; do
     check "$n: the join-material refresh timer was installed and enabled" refresh_timer_enabled "$n"
@@ -485,7 +503,7 @@ check_refresh_join() {
   check "bootstrap.sh refresh-join ran on $KNODE" bootstrap_logged "$KNODE" refresh-join
   after=$(store_value join-token)
   check "refresh-join replaced join-token" test "$after" != "$before"
-  check "the refreshed token is live in the cluster" token_listed "$after"
+  check "the refreshed token is live in the cluster" eventually token_live "$after"
 }
 bootstrap_logged() { bootstrap "$@" >>"$T/$1/bootstrap.log" 2>&1; }
 
