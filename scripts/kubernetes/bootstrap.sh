@@ -1023,6 +1023,36 @@ dry_run() {
   log "dry run: configuration for $CB_ROLE ${CB_MEMBER_NAME:-} written under $CB_OUT"
 }
 
+# On GCE, every backend of the API's internal passthrough load balancer holds a local
+# route for the load balancer's address (the guest agent adds it, so the VM accepts the
+# traffic the load balancer hands it). A member that is still joining would therefore send
+# its own requests for CB_API_ENDPOINT to itself, where no API server runs yet, and the
+# join would fail (kops notes the same for its GCE API load balancer). While a member
+# joins, it keeps that route away; once it has joined, the route comes back. Not run on
+# a real GCE VM from here (no cloud is reachable): the route's shape (table local, proto
+# 66) is the guest agent's documented one.
+LB_ROUTE_GUARD_PID=
+lb_route_guard_start() {
+  [[ $CB_CLOUD == gcp && $CB_ROLE == control-plane ]] || return 0
+  local lb=${CB_API_ENDPOINT%:*}
+  [[ $lb =~ ^[0-9]+(\.[0-9]+){3}$ ]] || return 0
+  (while true; do
+    ip route del local "$lb" table local 2>/dev/null || true
+    sleep 2
+  done) &
+  LB_ROUTE_GUARD_PID=$!
+  log "joining: the local route for the API load balancer $lb is held off"
+}
+lb_route_guard_stop() {
+  [[ -n $LB_ROUTE_GUARD_PID ]] || return 0
+  kill "$LB_ROUTE_GUARD_PID" 2>/dev/null || true
+  wait "$LB_ROUTE_GUARD_PID" 2>/dev/null || true
+  LB_ROUTE_GUARD_PID=
+  local lb=${CB_API_ENDPOINT%:*} dev
+  dev=$(ip route show default | awk '{print $5; exit}')
+  ip route replace local "$lb" dev "$dev" table local proto 66 || log "could not restore the local route for $lb: the guest agent will"
+}
+
 main() {
   validate_settings
   local command=${1:-bootstrap}
@@ -1052,7 +1082,10 @@ main() {
     if [[ $(elect) == init ]]; then
       init_cluster "$version" "$ip"
     else
+      lb_route_guard_start
+      trap lb_route_guard_stop EXIT
       join_cluster "$version" "$ip"
+      lb_route_guard_stop
     fi
     install_timers
     log "control-plane member $CB_MEMBER_NAME ready"
