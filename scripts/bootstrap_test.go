@@ -31,3 +31,12 @@ func TestRenderRefusesBadNamesAndScripts(t *testing.T) {
 	_, err = scripts.Render("echo hi\n", nil)
 	assert.ErrorContains(t, err, "#! line")
 }
+
+// The Swarm bootstrap's token stores (ssm and gcp-secret against fakes that answer with
+// the real error codes, and the dir store): one lock winner among racers, absent versus
+// error, no secret on a command line. The script prints a plain "N passed, N failed".
+func TestSwarmStores(t *testing.T) {
+	out, err := exec.Command("bash", "swarm/test-stores.sh").CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Regexp(t, `(?m)^test-stores: [1-9][0-9]* passed, 0 failed$`, string(out))
+}

@@ -13,8 +13,8 @@ import (
 // SSM only (AWS KMS developer guide, "AWS managed keys"): no kms: statement is needed,
 // and what a role may decrypt is exactly what it may get.
 var (
-	managerStoreActions = []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParameterHistory", "ssm:PutParameter", "ssm:DeleteParameter"}
-	workerStoreActions  = []string{"ssm:GetParameter", "ssm:GetParameters"}
+	managerStoreActions = []string{"ssm:GetParameter", "ssm:PutParameter"}
+	workerStoreActions  = []string{"ssm:GetParameter"}
 )
 
 // iam: one role per node role, each reading only its own keys of this swarm's store.

@@ -15,7 +15,10 @@
 #                              dir: an absolute directory shared by the nodes (local tests)
 #   CB_REGION                  ssm: the AWS region for the aws cli (required for ssm)
 #   CB_PROJECT                 gcp-secret: the GCP project (optional: gcloud's default)
-#   CB_ZONE                    the node's zone (required); becomes the node label `zone`
+#   CB_ZONE                    the node's zone; becomes the node label `zone`. Empty (a
+#                              worker group spanning zones): read from the instance
+#                              metadata (ssm: EC2 IMDSv2; gcp-secret: the GCE metadata
+#                              server); required with the dir store
 #   CB_NODE_NAME               the name recorded as lock holder and in logs (default: hostname)
 #   CB_ADVERTISE_ADDR          the swarm address (default: the IPv4 address of the
 #                              default-route interface)
@@ -618,7 +621,30 @@ manager_pass() {
 	publish_swarm_facts || log "could not update the store (retried on the next run)"
 }
 
+# discover_zone: a worker group spans zones, so its nodes are rendered with CB_ZONE empty
+# and read their zone from the instance metadata: IMDSv2 on EC2 (a session token first;
+# the launch templates require it), the metadata server on GCE ("projects/N/zones/Z").
+discover_zone() {
+	[[ -z ${CB_ZONE:-} ]] || return 0
+	local token
+	case ${CB_STORE:-} in
+	ssm)
+		token=$(curl -fsS -m 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token) ||
+			die "CB_ZONE is empty and the EC2 metadata service (IMDSv2) did not answer"
+		CB_ZONE=$(curl -fsS -m 5 -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/placement/availability-zone) ||
+			die "CB_ZONE is empty and the EC2 metadata service gave no availability zone"
+		;;
+	gcp-secret)
+		CB_ZONE=$(curl -fsS -m 5 -H 'Metadata-Flavor: Google' http://metadata.google.internal/computeMetadata/v1/instance/zone) ||
+			die "CB_ZONE is empty and the GCE metadata server gave no zone"
+		CB_ZONE=${CB_ZONE##*/}
+		;;
+	esac
+	export CB_ZONE
+}
+
 main() {
+	discover_zone
 	validate
 	DEADLINE=$((SECONDS + CB_JOIN_TIMEOUT))
 	TMP=$(mktemp -d)
