@@ -91,7 +91,7 @@ func role(r inventory.Resource) string {
 // runsMachines are the types that run machines: groups and single instances.
 var runsMachines = map[string]bool{
 	"aws:autoscaling/group:Group": true, "aws:ec2/instance:Instance": true,
-	"gcp:compute/instanceGroupManager:InstanceGroupManager": true,
+	"gcp:compute/instanceGroupManager:InstanceGroupManager":             true,
 	"gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager": true,
-	"gcp:compute/instance:Instance": true,
+	"gcp:compute/instance:Instance":                                     true,
 }
