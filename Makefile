@@ -52,6 +52,11 @@ test-etcd:
 test-kubeadm:
 	scripts/kubernetes/test-kubeadm.sh
 
+# Real kubeadm control planes from the bootstrap (1 member, then 3 with the loss and
+# replacement of a member) in namespaces on this machine; needs root.
+test-kubeadm-live:
+	scripts/kubernetes/live/test-kubeadm-live.sh
+
 # Real deployments wrap the Pulumi CLI (credentials for the stack's cloud required).
 check-stack:
 	@[[ -n "$(STACK)" ]] || { echo "usage: make $(MAKECMDGOALS) STACK=<name of a stacks/Pulumi.<name>.yaml>"; exit 2; }

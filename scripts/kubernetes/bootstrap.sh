@@ -867,7 +867,7 @@ init_cluster() {
     log "an earlier init attempt of this member did not finish: kubeadm reset first"
     kubeadm reset --force
   fi
-  kubeadm init --config "$CONF_DIR/kubeadm-init.yaml" --upload-certs
+  kubeadm init --config "$CONF_DIR/kubeadm-init.yaml" --upload-certs --skip-token-print --skip-certificate-key-print
   install_calico
   register_etcd_endpoint "$ip"
   store_put ca-cert-hash "$(ca_cert_hash)"
