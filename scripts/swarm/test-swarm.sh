@@ -66,10 +66,12 @@ check() {
 }
 # require WHAT CMD...: an assertion the later phases depend on; stop at the first failure.
 require() {
-	check "$@" || {
+	local failed_before=$FAILED
+	check "$@"
+	if ((FAILED > failed_before)); then
 		say "stopping: the remaining phases depend on this"
 		exit 1
-	}
+	fi
 }
 # eventually CMD...: poll CMD until it succeeds, for at most $WAIT seconds.
 eventually() {
