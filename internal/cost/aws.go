@@ -305,8 +305,22 @@ func loadBalancer(p *pricer, r inventory.Resource) error {
 		{key: "elb/" + kind + "-capacity", quantity: hours(1).Mul(p.opts.Usage.LoadBalancerCapacityUnits), usage: true, note: "usage: loadBalancerCapacityUnits per hour"},
 	}
 	if !truthy(r, "internal") {
-		subnets := max(len(r.List("subnets")), len(r.List("subnetMappings")), 1)
-		charges = append(charges, charge{key: "vpc/public-ipv4", quantity: hours(subnets), note: "internet-facing: one public IPv4 address per subnet"})
+		// One public IPv4 address per subnet, except where a subnet mapping brings an
+		// Elastic IP (allocationId): that address is billed as the EIP, once.
+		subnets, eips := len(r.List("subnets")), 0
+		for i := range r.List("subnetMappings") {
+			if _, eip := r.Path(fmt.Sprintf("subnetMappings.%d.allocationId", i)); eip {
+				eips++
+			} else {
+				subnets++
+			}
+		}
+		if subnets == 0 && eips == 0 {
+			subnets = 1
+		}
+		if subnets > 0 {
+			charges = append(charges, charge{key: "vpc/public-ipv4", quantity: hours(subnets), note: "internet-facing: one public IPv4 address per subnet"})
+		}
 	}
 	return p.regional(r, charges...)
 }

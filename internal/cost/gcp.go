@@ -204,9 +204,15 @@ func (p *pricer) gceFleet(r, def inventory.Resource, n int, disks []disk) (fleet
 	if machineType == "" {
 		return fleet{}, fmt.Errorf("machineType of %s is not set or unknown", def.Name)
 	}
+	// An access config is an ephemeral external address, billed with the VM; one that
+	// names a reserved address (natIp) is billed on that address, once.
 	public := false
 	for i := range def.List("networkInterfaces") {
-		public = public || len(def.List(fmt.Sprintf("networkInterfaces.%d.accessConfigs", i))) > 0
+		for j := range def.List(fmt.Sprintf("networkInterfaces.%d.accessConfigs", i)) {
+			if _, reserved := def.Path(fmt.Sprintf("networkInterfaces.%d.accessConfigs.%d.natIp", i, j)); !reserved {
+				public = true
+			}
+		}
 	}
 	return fleet{instances: n, cloud: "gcp", region: region, machineType: machineType, disks: disks, publicIP: public}, nil
 }
@@ -289,12 +295,55 @@ func forwardingRule(p *pricer, r inventory.Resource) error {
 	}
 }
 
-// externalAddress: a reserved external IPv4 address (internal addresses are free).
+// externalAddress: a reserved external IPv4 address, billed by what uses it (VPC network
+// pricing, "IP addresses"): one a forwarding rule uses costs nothing beyond the rule;
+// one a VM or a Cloud NAT uses is the in-use rate, charged here once (the VM's own line
+// leaves it out); one nothing uses is the higher reserved-but-unused rate. Internal
+// addresses are free.
 func externalAddress(p *pricer, r inventory.Resource) error {
 	if strings.EqualFold(r.String("addressType"), "INTERNAL") {
 		return nil
 	}
+	switch p.addressUse(r) {
+	case "forwarding rule":
+		return nil
+	case "":
+		return p.regional(r, charge{key: "vpc/external-ipv4-unused", quantity: hours(1), note: "reserved, used by nothing in the stack"})
+	}
 	return p.regional(r, charge{key: "vpc/external-ipv4", quantity: hours(1)})
+}
+
+// addressUse names what uses an address ("" for nothing): a forwarding rule's
+// ipAddress, a VM's or template's natIP, a Cloud NAT's natIps.
+func (p *pricer) addressUse(addr inventory.Resource) string {
+	uses := []struct{ typ, prop, what string }{
+		{"gcp:compute/forwardingRule:ForwardingRule", "ipAddress", "forwarding rule"},
+		{"gcp:compute/globalForwardingRule:GlobalForwardingRule", "ipAddress", "forwarding rule"},
+		{"gcp:compute/routerNat:RouterNat", "natIps", "Cloud NAT"},
+	}
+	for _, u := range uses {
+		for _, user := range p.inv.OfType(u.typ) {
+			for _, linked := range p.linked(user, u.prop, addr.Type) {
+				if linked.URN == addr.URN {
+					return u.what
+				}
+			}
+		}
+	}
+	for _, typ := range []string{"gcp:compute/instance:Instance", instanceTemplate} {
+		for _, vm := range p.inv.OfType(typ) {
+			for i := range vm.List("networkInterfaces") {
+				for j := range vm.List(fmt.Sprintf("networkInterfaces.%d.accessConfigs", i)) {
+					for _, linked := range p.linked(vm, fmt.Sprintf("networkInterfaces.%d.accessConfigs.%d.natIp", i, j), addr.Type) {
+						if linked.URN == addr.URN {
+							return "VM"
+						}
+					}
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // storageBucket: the usage preset's GB in the bucket's storage class.

@@ -211,7 +211,7 @@ func TestSingleGCPResources(t *testing.T) {
 	}{
 		{"pd-ssd disk named by type URL: 20 GB × $0.17", res("gcp:compute/disk:Disk", "etcd", obj{"size": 20.0, "type": "projects/p/zones/us-central1-a/diskTypes/pd-ssd", "zone": "us-central1-a"}),
 			map[string]float64{"gcp/us-central1/pd/pd-ssd": 3.40}},
-		{"external address: 730 h × $0.005", res("gcp:compute/address:Address", "api", nil), map[string]float64{"gcp/us-central1/vpc/external-ipv4": 3.65}},
+		{"external address used by nothing: 730 h × $0.01", res("gcp:compute/address:Address", "api", nil), map[string]float64{"gcp/us-central1/vpc/external-ipv4-unused": 7.30}},
 		{"internal address is free", res("gcp:compute/address:Address", "ilb", obj{"addressType": "INTERNAL"}), map[string]float64{}},
 		{"bucket: 50 GB × $0.020", res("gcp:storage/bucket:Bucket", "backups", obj{"location": "US-CENTRAL1"}), map[string]float64{"gcp/us-central1/gcs/standard": 1.00}},
 		{"instance: 730 h × $0.097118; 10 GB pd-standard boot × $0.04", res("gcp:compute/instance:Instance", "vm", obj{"machineType": "n2-standard-2", "zone": "us-central1-b"}),
@@ -275,4 +275,28 @@ func TestAttachedDisksArePricedOnceThroughTheirResource(t *testing.T) {
 	assert.InDelta(t, 3.40, byKey["gcp/us-central1/pd/pd-ssd"], 0.001)
 	assert.InDelta(t, 3.00, byKey["gcp/us-central1/pd/pd-balanced"], 0.001)
 	assert.NotContains(t, byKey, "gcp/us-central1/pd/pd-standard", "no phantom default disk")
+}
+
+// One address, one line: a reserved address a VM uses is billed on the address at the
+// in-use rate and not again on the VM; one a forwarding rule uses costs nothing beyond the
+// rule; an internet-facing NLB whose subnet mappings bring EIPs pays for the EIPs only.
+func TestAddressesAreBilledOnce(t *testing.T) {
+	addr := res("gcp:compute/address:Address", "static", obj{"region": "us-central1"})
+	vm := res("gcp:compute/instance:Instance", "vm", obj{"zone": "us-central1-a", "machineType": "e2-medium",
+		"networkInterfaces": list(obj{"accessConfigs": list(obj{"natIp": "static-id"})})})
+	est := price(t, inv(addr, vm))
+	require.Empty(t, est.Unpriced, reasons(est))
+	assert.InDelta(t, 3.65, monthlyByKey(est)["gcp/us-central1/vpc/external-ipv4"], 0.001, "in use by a VM: once, on the address")
+
+	rule := res("gcp:compute/forwardingRule:ForwardingRule", "rule", obj{"region": "us-central1", "ipAddress": "static-id"})
+	est = price(t, inv(addr, rule))
+	assert.NotContains(t, monthlyByKey(est), "gcp/us-central1/vpc/external-ipv4")
+	assert.NotContains(t, monthlyByKey(est), "gcp/us-central1/vpc/external-ipv4-unused")
+
+	eip := res("aws:ec2/eip:Eip", "eip", obj{"domain": "vpc"})
+	nlb := res("aws:lb/loadBalancer:LoadBalancer", "nlb", obj{"region": "us-east-1", "loadBalancerType": "network",
+		"subnetMappings": list(obj{"subnetId": "a", "allocationId": "eip-id"}, obj{"subnetId": "b"})})
+	est = price(t, inv(eip, nlb))
+	require.Empty(t, est.Unpriced, reasons(est))
+	assert.InDelta(t, 2*3.65, monthlyByKey(est)["aws/us-east-1/vpc/public-ipv4"], 0.001, "the EIP, and one address for the mapping without one")
 }
