@@ -351,7 +351,13 @@ func hostedZone(p *pricer, r inventory.Resource) error {
 
 // awsSnapshots: the usage preset's snapshot GB per snapshot or snapshot policy.
 func awsSnapshots(p *pricer, r inventory.Resource) error {
-	return p.regional(r, charge{key: "ebs/snapshot", quantity: p.opts.Usage.SnapshotGB, usage: true, note: "usage: snapshotGB"})
+	// A snapshot in the archive tier is billed at the archive rate (Amazon EBS pricing,
+	// "Snapshots"), the standard tier otherwise.
+	item, note := "ebs/snapshot", "usage: snapshotGB"
+	if strings.EqualFold(r.String("storageTier"), "archive") {
+		item, note = "ebs/snapshot-archive", "usage: snapshotGB, archive tier"
+	}
+	return p.regional(r, charge{key: item, quantity: p.opts.Usage.SnapshotGB, usage: true, note: note})
 }
 
 // regional adds charges whose keys are "<service>/<item>" in the resource's cloud and region.

@@ -358,7 +358,13 @@ func gcpSnapshots(p *pricer, r inventory.Resource) error {
 	if _, isPolicy := r.Path("snapshotSchedulePolicy"); r.Type == "gcp:compute/resourcePolicy:ResourcePolicy" && !isPolicy {
 		return nil
 	}
-	return p.regional(r, charge{key: "pd/snapshot", quantity: p.opts.Usage.SnapshotGB, usage: true, note: "usage: snapshotGB"})
+	// An ARCHIVE snapshot is billed at the archive rate (Compute Engine disk pricing,
+	// "Snapshots"), a STANDARD one otherwise.
+	item, note := "pd/snapshot", "usage: snapshotGB"
+	if strings.EqualFold(r.String("snapshotType"), "ARCHIVE") {
+		item, note = "pd/snapshot-archive", "usage: snapshotGB, archive snapshot"
+	}
+	return p.regional(r, charge{key: item, quantity: p.opts.Usage.SnapshotGB, usage: true, note: note})
 }
 
 // secretManagerSecret: Secret Manager bills active secret versions per month (Secret

@@ -300,3 +300,24 @@ func TestAddressesAreBilledOnce(t *testing.T) {
 	require.Empty(t, est.Unpriced, reasons(est))
 	assert.InDelta(t, 2*3.65, monthlyByKey(est)["aws/us-east-1/vpc/public-ipv4"], 0.001, "the EIP, and one address for the mapping without one")
 }
+
+// Snapshots are priced in the storage class they are configured for: 50 GB (small
+// preset) standard at $0.05 = $2.50, archive at $0.019 (GCE) = $0.95 and $0.0125 (EBS) = $0.625.
+func TestSnapshotsArePricedInTheirStorageClass(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    inventory.Resource
+		want float64
+	}{
+		{"GCE standard", res("gcp:compute/snapshot:Snapshot", "s", obj{"region": "us-central1"}), 2.50},
+		{"GCE archive", res("gcp:compute/snapshot:Snapshot", "s", obj{"region": "us-central1", "snapshotType": "ARCHIVE"}), 0.95},
+		{"EBS standard", res("aws:ebs/snapshot:Snapshot", "s", obj{"region": "us-east-1"}), 2.50},
+		{"EBS archive", res("aws:ebs/snapshot:Snapshot", "s", obj{"region": "us-east-1", "storageTier": "archive"}), 0.625},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			est := price(t, inv(tc.r))
+			require.Empty(t, est.Unpriced, reasons(est))
+			assert.InDelta(t, tc.want, est.MonthlyUSD, 0.006)
+		})
+	}
+}
