@@ -64,8 +64,11 @@ func priceFleet(p *pricer, r inventory.Resource) error {
 		return fmt.Errorf("spot or preemptible capacity (%s): the catalog has on-demand list prices only and spot prices change hourly; add a dated spot entry under the machine type's key in a --prices FILE to price it", why)
 	}
 	svc := fleetServices[f.cloud]
-	p.add(r, charge{key: key(f.cloud, f.region, svc.compute, f.machineType), quantity: hours(f.instances),
-		note: fmt.Sprintf("%d × %s", f.instances, f.machineType)})
+	note := fmt.Sprintf("%d × %s", f.instances, f.machineType)
+	if f.cloud == "gcp" && earnsSustainedUse(f.machineType) {
+		note += "; list price: the sustained-use discount this family earns (up to 20-30% for a full month) is not applied"
+	}
+	p.add(r, charge{key: key(f.cloud, f.region, svc.compute, f.machineType), quantity: hours(f.instances), note: note})
 	for _, d := range f.disks {
 		if d.sizeGB == 0 {
 			continue
@@ -149,4 +152,16 @@ func mixedSpot(r inventory.Resource) bool {
 
 func gceSpot(r inventory.Resource) bool {
 	return truthy(r, "scheduling.preemptible") || strings.EqualFold(r.String("scheduling.provisioningModel"), "SPOT")
+}
+
+// earnsSustainedUse: GCE's N1, N2, N2D, C2 and M1/M2 machines earn sustained-use discounts
+// automatically; E2, T2D, N4, C3 and later families do not (Compute Engine docs,
+// "Sustained use discounts").
+func earnsSustainedUse(machineType string) bool {
+	for _, family := range []string{"n1-", "n2-", "n2d-", "c2-", "c2d-", "m1-", "m2-"} {
+		if strings.HasPrefix(machineType, family) {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package cost_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/internal/cost"
@@ -319,5 +320,20 @@ func TestSnapshotsArePricedInTheirStorageClass(t *testing.T) {
 			require.Empty(t, est.Unpriced, reasons(est))
 			assert.InDelta(t, tc.want, est.MonthlyUSD, 0.006)
 		})
+	}
+}
+
+// An N2 machine's line says its sustained-use discount is not applied; an E2 line does not
+// (E2 earns none).
+func TestSustainedUseDiscountIsNamedOnTheLine(t *testing.T) {
+	for typ, says := range map[string]bool{"n2-standard-2": true, "e2-medium": false} {
+		vm := res("gcp:compute/instance:Instance", "vm", obj{"zone": "us-central1-a", "machineType": typ, "networkInterfaces": list(obj{})})
+		est := price(t, inv(vm))
+		require.Empty(t, est.Unpriced, reasons(est))
+		found := false
+		for _, l := range est.Lines {
+			found = found || strings.Contains(l.Note, "sustained-use discount")
+		}
+		assert.Equal(t, says, found, typ)
 	}
 }
