@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -69,7 +70,7 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksArgs, opts ...pulu
 	// The cluster's name is fixed (stack-qualified) because its log group must be named
 	// after it before it exists: /aws/eks/<cluster>/cluster.
 	b.clusterName = fmt.Sprintf("%s-%s", ctx.Stack(), name)
-	steps := []func() error{b.controlPlane, b.oidcProvider, b.nodeRole, b.coreAddons, b.nodeGroup, b.lateAddons, b.accessEntries}
+	steps := []func() error{b.controlPlane, b.privateEndpointAccess, b.oidcProvider, b.nodeRole, b.coreAddons, b.nodeGroup, b.lateAddons, b.accessEntries}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -203,6 +204,29 @@ func (b *eksBuilder) controlPlane() error {
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
 	}, clusterOpts...)
 	return err
+}
+
+// privateEndpointAccess: with the public endpoint off, adminCidrs reach the API through
+// the private endpoint, which the cluster security group guards; EKS's own rules admit
+// only the cluster's members. Each adminCidr gets port 443 there (EKS user guide,
+// "Cluster API server endpoint": accessing a private only API server needs the cluster
+// security group to allow ingress on 443 from the connected network). With the public
+// endpoint on, publicAccessCidrs already limit it to adminCidrs.
+func (b *eksBuilder) privateEndpointAccess() error {
+	if b.s.Endpoint.Public {
+		return nil
+	}
+	for _, cidr := range b.s.AdminCidrs {
+		if _, err := vpc.NewSecurityGroupIngressRule(b.ctx, fmt.Sprintf("%s-api-from-%s", b.name, strings.ReplaceAll(cidr, "/", "-")), &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: b.cluster.VpcConfig.ClusterSecurityGroupId().Elem(),
+			CidrIpv4:        pulumi.String(cidr),
+			IpProtocol:      pulumi.String("tcp"), FromPort: pulumi.Int(443), ToPort: pulumi.Int(443),
+			Description: pulumi.String("Kubernetes API (private endpoint) from adminCidrs " + cidr),
+		}, b.parent); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // oidcProvider lets pods assume IAM roles through their service accounts (IRSA).

@@ -64,6 +64,7 @@ const (
 	gkeNodePool  = "gcp:container/nodePool:NodePool"
 	accessEntry  = "aws:eks/accessEntry:AccessEntry"
 	accessPolicy = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+	ingressRule  = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 )
 
 func TestEksStackCounts(t *testing.T) {
@@ -103,6 +104,22 @@ func TestEksVariants(t *testing.T) {
 			c := one(t, inv, eksCluster)
 			assert.Equal(t, false, c.Inputs["vpcConfig"].(map[string]any)["endpointPublicAccess"])
 			assert.Empty(t, c.List("vpcConfig.publicAccessCidrs"))
+			// adminCidrs reach the private endpoint through the cluster security group.
+			rule := one(t, inv, ingressRule)
+			assert.Equal(t, "203.0.113.0/24", rule.String("cidrIpv4"))
+			assert.Equal(t, "tcp", rule.String("ipProtocol"))
+			assert.Equal(t, 443.0, rule.Inputs["fromPort"])
+			assert.Equal(t, 443.0, rule.Inputs["toPort"])
+		}},
+		{"private endpoint, one ingress rule per adminCidr", []string{"clusterbench:endpoint", `{"public": false}`, "clusterbench:adminCidrs", `["10.20.0.0/16", "192.168.4.0/24"]`}, func(t *testing.T, inv *inventory.Inventory) {
+			cidrs := []string{}
+			for _, r := range inv.OfType(ingressRule) {
+				cidrs = append(cidrs, r.String("cidrIpv4"))
+			}
+			assert.ElementsMatch(t, []string{"10.20.0.0/16", "192.168.4.0/24"}, cidrs)
+		}},
+		{"public endpoint opens no security group", nil, func(t *testing.T, inv *inventory.Inventory) {
+			assert.Empty(t, inv.OfType(ingressRule), "the public endpoint is limited by publicAccessCidrs")
 		}},
 		{"admin principals get access entries", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/ops/alice"]`}, func(t *testing.T, inv *inventory.Inventory) {
 			assert.Len(t, inv.OfType(accessEntry), 2)
@@ -274,6 +291,22 @@ func TestGkeProperties(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", "roles/monitoring.viewer", "roles/stackdriver.resourceMetadata.writer"}, roles)
 	assertKubeconfig(t, res, "gke-gcloud-auth-plugin")
+}
+
+// GKE refuses public CIDRs in master authorized networks once the public endpoint is off;
+// validation says so before anything is registered.
+func TestGkePrivateEndpointAdmitsOnlyPrivateNetworks(t *testing.T) {
+	res, err := harness.Run(stack(t, "gke", "clusterbench:endpoint", `{"public": false}`), program.Run)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "clusterbench:adminCidrs = 203.0.113.0/24: is not an RFC 1918 network")
+	assert.Empty(t, res.Inventory.Resources, "nothing is registered")
+
+	inv := run(t, stack(t, "gke", "clusterbench:endpoint", `{"public": false}`, "clusterbench:adminCidrs", `["10.20.0.0/16"]`)).Inventory
+	c := one(t, inv, gkeCluster)
+	assert.Equal(t, true, c.Bool("privateClusterConfig.enablePrivateEndpoint"))
+	blocks := c.List("masterAuthorizedNetworksConfig.cidrBlocks")
+	require.Len(t, blocks, 1)
+	assert.Equal(t, "10.20.0.0/16", blocks[0].(map[string]any)["cidrBlock"])
 }
 
 func TestGkeVariants(t *testing.T) {

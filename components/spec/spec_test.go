@@ -136,6 +136,8 @@ func TestEachRuleRefusesItsBadValue(t *testing.T) {
 		{"kubernetes version format", with(eks, "clusterbench:kubernetesVersion", "1.35.2"), "clusterbench:kubernetesVersion = 1.35.2: must be a minor version such as 1.35"},
 		{"GKE private endpoint needs private nodes", with(gcp, "clusterbench:endpoint", `{"public": false}`, "clusterbench:network", `{"privateNodes": false}`),
 			"clusterbench:endpoint.public = false: a private-only GKE endpoint needs network.privateNodes: true"},
+		{"GKE private endpoint admits only RFC 1918 networks", with(gcp, "clusterbench:endpoint", `{"public": false}`, "clusterbench:adminCidrs", `["10.8.0.0/16", "198.51.100.0/24"]`),
+			"clusterbench:adminCidrs = 198.51.100.0/24: is not an RFC 1918 network"},
 		{"monitoring is an enum", with(aws, "clusterbench:monitoring", "nagios"), "clusterbench:monitoring = nagios: must be one of none, prometheus, datadog"},
 		{"managersRunWorkloads is a boolean", with(aws, "clusterbench:swarm", `{"managersRunWorkloads": "sometimes"}`), "clusterbench:swarm.managersRunWorkloads = sometimes: must be true or false"},
 		{"the swarm object has known fields only", with(aws, "clusterbench:swarm", `{"autolock": false}`), "clusterbench:swarm.autolock: unknown key"},

@@ -20,6 +20,13 @@ var (
 	gcpMachineType = regexp.MustCompile(`^[a-z][a-z0-9]*-[a-z0-9-]+$`)
 	iamPrincipal   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$`)
 	minorVersion   = regexp.MustCompile(`^1\.\d{1,2}$`)
+	// RFC 1918 private networks: the only ones GKE admits to master authorized networks
+	// once the public endpoint is off.
+	privateRanges = []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"),
+		netip.MustParsePrefix("172.16.0.0/12"),
+		netip.MustParsePrefix("192.168.0.0/16"),
+	}
 	// RFC 5737 documentation ranges: accepted (the shipped stacks use one) with a warning.
 	documentationRanges = []netip.Prefix{
 		netip.MustParsePrefix("192.0.2.0/24"),
@@ -63,10 +70,26 @@ func validateAdminCidrs(s *Spec, ps *problems) {
 			ps.add("adminCidrs", c, "%v", err)
 		case p.Bits() == 0:
 			ps.add("adminCidrs", c, "refused: it opens SSH and the API to the whole internet; list your own networks")
+		case s.IsGKE() && !s.Endpoint.Public && !within(p, privateRanges):
+			// GKE answers "not a reserved network, which is required for private
+			// endpoints" when the cluster is created (GKE docs, "Add authorized networks
+			// for control plane access": with the public endpoint disabled, only internal
+			// addresses are allowed).
+			ps.add("adminCidrs", c, "is not an RFC 1918 network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16): with endpoint.public: false GKE admits only private networks to master authorized networks and refuses this one (\"not a reserved network, which is required for private endpoints\"); list the private networks (VPN, peered VPC) admins reach the cluster from")
 		case inDocumentationRange(p):
 			ps.warn("adminCidrs", c, "is a documentation range (RFC 5737): nobody can reach the cluster from it; set your own networks before a real deployment")
 		}
 	}
+}
+
+// within reports whether p lies wholly inside one of ranges.
+func within(p netip.Prefix, ranges []netip.Prefix) bool {
+	for _, r := range ranges {
+		if r.Bits() <= p.Bits() && r.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseNetwork parses an IPv4 CIDR written as its network address.
@@ -81,14 +104,7 @@ func parseNetwork(c string) (netip.Prefix, error) {
 	return p, nil
 }
 
-func inDocumentationRange(p netip.Prefix) bool {
-	for _, d := range documentationRanges {
-		if d.Bits() <= p.Bits() && d.Contains(p.Addr()) {
-			return true
-		}
-	}
-	return false
-}
+func inDocumentationRange(p netip.Prefix) bool { return within(p, documentationRanges) }
 
 func validateControlPlane(s *Spec, set func(string) bool, ps *problems) {
 	cp := s.ControlPlane
