@@ -4,7 +4,6 @@ import (
 	"github.com/clusterbench/clusterbench/components/managed"
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/spec"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -16,11 +15,7 @@ func init() {
 
 // buildEKS: the VPC, then the EKS cluster over it.
 func buildEKS(ctx *pulumi.Context, s *spec.Spec) error {
-	partition, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{})
-	if err != nil {
-		return err
-	}
-	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
+	account, err := lookupAwsAccount(ctx)
 	if err != nil {
 		return err
 	}
@@ -28,7 +23,7 @@ func buildEKS(ctx *pulumi.Context, s *spec.Spec) error {
 	if err != nil {
 		return err
 	}
-	cluster, err := managed.NewEksCluster(ctx, "cluster", &managed.EksArgs{Spec: s, Network: net, Partition: partition.Partition, Caller: caller.Arn})
+	cluster, err := managed.NewEksCluster(ctx, "cluster", &managed.EksArgs{Spec: s, Network: net, Partition: account.partition, Caller: account.callerArn})
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,9 @@ package program
 
 import (
 	"github.com/clusterbench/clusterbench/components/network"
-	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/components/selfmanaged/awsmodel"
 	"github.com/clusterbench/clusterbench/components/selfmanaged/gcemodel"
 	"github.com/clusterbench/clusterbench/components/spec"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -17,39 +15,19 @@ func init() {
 
 // buildSelfManagedAWS: the VPC, then the kops-style cluster over it.
 func buildSelfManagedAWS(ctx *pulumi.Context, s *spec.Spec) error {
-	partition, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{})
-	if err != nil {
-		return err
-	}
-	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
-	if err != nil {
-		return err
-	}
-	image, err := nodegroup.LookupAwsImage(ctx)
-	if err != nil {
-		return err
-	}
-	net, err := network.NewAwsNetwork(ctx, "network", &network.Args{Spec: s})
+	base, err := newAwsNodes(ctx, s)
 	if err != nil {
 		return err
 	}
 	cluster, err := awsmodel.NewCluster(ctx, "cluster", &awsmodel.Args{
-		Spec: s, Network: net, Partition: partition.Partition, AccountID: caller.AccountId, ImageID: image,
+		Spec: s, Network: base.net, Partition: base.partition, AccountID: base.accountID, ImageID: base.imageID,
 	})
 	if err != nil {
 		return err
 	}
-	ctx.Export("vpcId", net.VpcID)
-	ctx.Export("zones", pulumi.ToStringArray(net.Zones))
-	ctx.Export("clusterName", pulumi.String(cluster.ClusterName))
-	ctx.Export("apiEndpoint", cluster.APIEndpoint)
-	ctx.Export("controlPlaneGroups", cluster.MemberGroups)
-	ctx.Export("workerGroup", cluster.WorkerGroup)
-	ctx.Export("snapshotBucket", cluster.SnapshotBucket)
-	ctx.Export("storePath", pulumi.String(cluster.StorePath))
-	// No kubeconfig: kubeadm init writes it on a member at boot, after the deployment;
-	// that member publishes it in the store, and this command fetches it.
-	ctx.Export("kubeconfigCommand", cluster.KubeconfigCommand)
+	ctx.Export("vpcId", base.net.VpcID)
+	exportKubeadmCluster(ctx, base.net.Zones, kubeadmCluster{cluster.ClusterName, cluster.APIEndpoint, cluster.MemberGroups,
+		cluster.WorkerGroup, cluster.SnapshotBucket, cluster.StorePath, cluster.KubeconfigCommand})
 	return nil
 }
 
@@ -64,15 +42,30 @@ func buildSelfManagedGCP(ctx *pulumi.Context, s *spec.Spec) error {
 		return err
 	}
 	ctx.Export("networkId", net.NetworkID)
-	ctx.Export("zones", pulumi.ToStringArray(net.Zones))
-	ctx.Export("clusterName", pulumi.String(cluster.ClusterName))
-	ctx.Export("apiEndpoint", cluster.APIEndpoint)
-	ctx.Export("controlPlaneGroups", cluster.MemberGroups)
-	ctx.Export("workerGroup", cluster.WorkerGroup)
-	ctx.Export("snapshotBucket", cluster.SnapshotBucket)
-	ctx.Export("storePath", pulumi.String(cluster.StorePath))
+	exportKubeadmCluster(ctx, net.Zones, kubeadmCluster{cluster.ClusterName, cluster.APIEndpoint, cluster.MemberGroups,
+		cluster.WorkerGroup, cluster.SnapshotBucket, cluster.StorePath, cluster.KubeconfigCommand})
+	return nil
+}
+
+// kubeadmCluster is what both clouds' self-managed clusters export.
+type kubeadmCluster struct {
+	name                        string
+	apiEndpoint                 pulumi.StringOutput
+	memberGroups                pulumi.StringArrayOutput
+	workerGroup, snapshotBucket pulumi.StringOutput
+	storePath                   string
+	kubeconfigCommand           pulumi.StringOutput
+}
+
+func exportKubeadmCluster(ctx *pulumi.Context, zones []string, c kubeadmCluster) {
+	ctx.Export("zones", pulumi.ToStringArray(zones))
+	ctx.Export("clusterName", pulumi.String(c.name))
+	ctx.Export("apiEndpoint", c.apiEndpoint)
+	ctx.Export("controlPlaneGroups", c.memberGroups)
+	ctx.Export("workerGroup", c.workerGroup)
+	ctx.Export("snapshotBucket", c.snapshotBucket)
+	ctx.Export("storePath", pulumi.String(c.storePath))
 	// No kubeconfig: kubeadm init writes it on a member at boot, after the deployment;
 	// that member publishes it in the store, and this command fetches it.
-	ctx.Export("kubeconfigCommand", cluster.KubeconfigCommand)
-	return nil
+	ctx.Export("kubeconfigCommand", c.kubeconfigCommand)
 }

@@ -2,10 +2,8 @@ package program
 
 import (
 	"github.com/clusterbench/clusterbench/components/network"
-	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/components/swarm"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -18,34 +16,18 @@ func init() {
 // Nothing exported is a secret: the join tokens and the unlock key live in the store
 // only, written by the nodes.
 func buildAwsSwarm(ctx *pulumi.Context, s *spec.Spec) error {
-	partition, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{})
-	if err != nil {
-		return err
-	}
-	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
-	if err != nil {
-		return err
-	}
-	image, err := nodegroup.LookupAwsImage(ctx)
-	if err != nil {
-		return err
-	}
-	net, err := network.NewAwsNetwork(ctx, "network", &network.Args{Spec: s})
+	base, err := newAwsNodes(ctx, s)
 	if err != nil {
 		return err
 	}
 	sw, err := swarm.NewAwsSwarm(ctx, "swarm", &swarm.AwsArgs{
-		Spec: s, Network: net, Partition: partition.Partition, AccountID: caller.AccountId, ImageID: image,
+		Spec: s, Network: base.net, Partition: base.partition, AccountID: base.accountID, ImageID: base.imageID,
 	})
 	if err != nil {
 		return err
 	}
-	ctx.Export("vpcId", net.VpcID)
-	ctx.Export("zones", pulumi.ToStringArray(net.Zones))
-	ctx.Export("managerGroups", sw.ManagerGroupNames)
-	ctx.Export("workerGroup", sw.WorkerGroupName)
-	ctx.Export("loadBalancer", sw.LoadBalancerDNSName)
-	ctx.Export("storePath", sw.StorePath)
+	ctx.Export("vpcId", base.net.VpcID)
+	exportSwarm(ctx, base.net.Zones, sw.ManagerGroupNames, sw.WorkerGroupName, sw.LoadBalancerDNSName, sw.StorePath)
 	return nil
 }
 
@@ -60,10 +42,16 @@ func buildGcpSwarm(ctx *pulumi.Context, s *spec.Spec) error {
 		return err
 	}
 	ctx.Export("networkId", net.NetworkID)
-	ctx.Export("zones", pulumi.ToStringArray(net.Zones))
-	ctx.Export("managerGroups", sw.ManagerGroupNames)
-	ctx.Export("workerGroup", sw.WorkerGroupName)
-	ctx.Export("loadBalancer", sw.LoadBalancerAddress)
-	ctx.Export("storePath", sw.StorePath)
+	exportSwarm(ctx, net.Zones, sw.ManagerGroupNames, sw.WorkerGroupName, sw.LoadBalancerAddress, sw.StorePath)
 	return nil
+}
+
+// exportSwarm: what both clouds' swarms export (loadBalancer is the published ports'
+// DNS name or address).
+func exportSwarm(ctx *pulumi.Context, zones []string, managers pulumi.StringArrayOutput, workers, loadBalancer, storePath pulumi.StringOutput) {
+	ctx.Export("zones", pulumi.ToStringArray(zones))
+	ctx.Export("managerGroups", managers)
+	ctx.Export("workerGroup", workers)
+	ctx.Export("loadBalancer", loadBalancer)
+	ctx.Export("storePath", storePath)
 }
