@@ -1,7 +1,11 @@
 package nodegroup
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/base64"
+	"fmt"
+	"io"
 	"sort"
 	"strconv"
 
@@ -62,9 +66,7 @@ type AwsGroup struct {
 // (the caller's component as parent).
 func NewAwsGroup(ctx *pulumi.Context, name string, args *AwsGroupArgs, opts ...pulumi.ResourceOption) (*AwsGroup, error) {
 	tags := withRole(args.Tags, RoleTagAWS, args.Role)
-	userData := args.UserData.ToStringOutput().ApplyT(func(s string) string {
-		return base64.StdEncoding.EncodeToString([]byte(s))
-	}).(pulumi.StringOutput)
+	userData := args.UserData.ToStringOutput().ApplyT(EncodeAwsUserData).(pulumi.StringOutput)
 	lt, err := ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
 		NamePrefix:   pulumi.String(name + "-"),
 		ImageId:      pulumi.String(args.ImageID),
@@ -138,6 +140,48 @@ func ignoreDesiredWhenScaling(size Size) []pulumi.ResourceOption {
 		return nil
 	}
 	return []pulumi.ResourceOption{pulumi.IgnoreChanges([]string{"desiredCapacity"})}
+}
+
+// MaxAwsUserData is EC2's limit on user data before base64 (EC2 user guide, "Work with
+// instance user data": 16 KB).
+const MaxAwsUserData = 16 * 1024
+
+// EncodeAwsUserData gzips a script and base64-encodes it for a launch template. The
+// bootstraps are larger than EC2's 16 KB user-data limit as plain text; cloud-init
+// recognises gzip-compressed user data and runs the script inside (cloud-init docs,
+// "User data formats": compressed content). A test keeps every rendered script under
+// the limit once compressed.
+func EncodeAwsUserData(script string) (string, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return "", err
+	}
+	if _, err := zw.Write([]byte(script)); err != nil {
+		return "", err
+	}
+	if err := zw.Close(); err != nil {
+		return "", err
+	}
+	if buf.Len() > MaxAwsUserData {
+		return "", fmt.Errorf("user data is %d bytes gzipped, over EC2's %d-byte limit", buf.Len(), MaxAwsUserData)
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+}
+
+// DecodeAwsUserData reverses EncodeAwsUserData (tests read the scripts back).
+func DecodeAwsUserData(encoded string) (string, error) {
+	raw, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return "", err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return "", err
+	}
+	defer zr.Close()
+	out, err := io.ReadAll(zr)
+	return string(out), err
 }
 
 func withRole(tags map[string]string, key, role string) map[string]string {

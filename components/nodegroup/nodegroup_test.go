@@ -1,12 +1,15 @@
 package nodegroup_test
 
 import (
+	"encoding/base64"
+	"strings"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/internal/harness"
 	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/clusterbench/clusterbench/scripts"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,7 +55,9 @@ func TestAwsGroupsAreHardenedAndSizedByRole(t *testing.T) {
 	assert.Equal(t, 1.0, lt.Inputs["metadataOptions"].(map[string]any)["httpPutResponseHopLimit"])
 	assert.Equal(t, "true", lt.String("blockDeviceMappings.0.ebs.encrypted"))
 	assert.Equal(t, "gp3", lt.String("blockDeviceMappings.0.ebs.volumeType"))
-	assert.Equal(t, "IyEvYmluL2Jhc2gK", lt.String("userData"), "base64 of the script")
+	script, err := nodegroup.DecodeAwsUserData(lt.String("userData"))
+	require.NoError(t, err, "gzip, then base64")
+	assert.Equal(t, "#!/bin/bash\n", script)
 
 	member := one(t, inv, "aws:autoscaling/group:Group", "member")
 	for _, k := range []string{"minSize", "desiredCapacity", "maxSize"} {
@@ -92,4 +97,31 @@ func TestGcpGroupsByZoneCount(t *testing.T) {
 	assert.Equal(t, "TRUE", tpl.String("metadata.enable-oslogin"))
 	assert.Equal(t, true, tpl.Inputs["shieldedInstanceConfig"].(map[string]any)["enableSecureBoot"])
 	assert.Empty(t, tpl.List("networkInterfaces.0.accessConfigs"), "no external address unless asked")
+}
+
+// Every bootstrap the components render fits EC2's 16 KB user-data limit once gzipped
+// (plain, the Kubernetes bootstrap alone is about 45 KB), with room for its settings.
+func TestBootstrapsFitEC2UserData(t *testing.T) {
+	for name, script := range map[string]string{"swarm": scripts.SwarmBootstrap, "kubernetes": scripts.KubernetesBootstrap} {
+		encoded, err := nodegroup.EncodeAwsUserData(script + strings.Repeat("export CB_SETTING='a value of some length'\n", 20))
+		require.NoError(t, err, name)
+		raw, _ := base64.StdEncoding.DecodeString(encoded)
+		assert.Less(t, len(raw), nodegroup.MaxAwsUserData, name)
+		t.Logf("%s: %d bytes plain, %d gzipped (limit %d)", name, len(script), len(raw), nodegroup.MaxAwsUserData)
+	}
+	_, err := nodegroup.EncodeAwsUserData(randomText(40 * 1024))
+	assert.ErrorContains(t, err, "over EC2's 16384-byte limit", "incompressible data over the limit is refused")
+}
+
+// randomText is n bytes that gzip cannot shrink below the limit.
+func randomText(n int) string {
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = byte('!' + x%90)
+	}
+	return string(b)
 }

@@ -2,12 +2,12 @@ package selfmanaged_test
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/internal/harness"
@@ -44,7 +44,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	case "gcp:compute/address:Address":
 		state["address"] = resource.NewStringProperty(gcpAPIAddress)
 	case launchTemplate:
-		decoded, derr := base64.StdEncoding.DecodeString(clear(args.Inputs["userData"]))
+		decoded, derr := nodegroup.DecodeAwsUserData(clear(args.Inputs["userData"]))
 		if derr != nil {
 			return "", nil, derr
 		}

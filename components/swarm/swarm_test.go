@@ -1,7 +1,6 @@
 package swarm_test
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/network"
+	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/components/swarm"
@@ -704,7 +704,7 @@ func TestUserDataPerRole(t *testing.T) {
 	aws := run(t, stack(t, "swarm-aws")).Inventory
 	awsScripts := map[string]string{}
 	for _, lt := range aws.OfType(launchTmpl) {
-		raw, err := base64.StdEncoding.DecodeString(lt.String("userData"))
+		raw, err := nodegroup.DecodeAwsUserData(lt.String("userData"))
 		require.NoError(t, err, lt.Name)
 		awsScripts[lt.Name] = string(raw)
 	}
@@ -726,7 +726,7 @@ func TestUserDataPerRole(t *testing.T) {
 	}
 
 	runs := run(t, stack(t, "swarm-aws", "clusterbench:swarm", `{"managersRunWorkloads": true}`)).Inventory
-	raw, err := base64.StdEncoding.DecodeString(named(t, runs, launchTmpl, "swarm-manager-1-lt").String("userData"))
+	raw, err := nodegroup.DecodeAwsUserData(named(t, runs, launchTmpl, "swarm-manager-1-lt").String("userData"))
 	require.NoError(t, err)
 	assert.Equal(t, "true", settingsOf(t, string(raw))["CB_MANAGERS_RUN_WORKLOADS"])
 }
