@@ -28,8 +28,10 @@ const (
 // EKS settings the spec does not expose (terraform-aws-eks's defaults where it has one).
 const (
 	eksLogRetentionDays = 30
-	// AL2023 is the current EKS-optimised AMI family; its root device is /dev/xvda.
-	eksAmiType    = "AL2023_x86_64_STANDARD"
+	// AL2023 is the current EKS-optimised AMI family, for x86 and for Graviton (arm64);
+	// its root device is /dev/xvda.
+	eksAmiTypeX86 = "AL2023_x86_64_STANDARD"
+	eksAmiTypeArm = "AL2023_ARM_64_STANDARD"
 	eksRootDevice = "/dev/xvda"
 	// ebsCsiServiceAccount is the controller's service account in the aws-ebs-csi-driver
 	// add-on, which its IRSA role trusts.
@@ -368,7 +370,7 @@ func (b *eksBuilder) nodeGroup() error {
 		Version:       b.cluster.Version,
 		NodeRoleArn:   b.nodeRoleRes.Arn,
 		SubnetIds:     b.args.Network.NodeSubnetIDs,
-		AmiType:       pulumi.String(eksAmiType),
+		AmiType:       pulumi.String(eksAmiType(s.Workers.MachineType)),
 		CapacityType:  pulumi.String("ON_DEMAND"),
 		InstanceTypes: pulumi.ToStringArray([]string{s.Workers.MachineType}),
 		ScalingConfig: eks.NodeGroupScalingConfigArgs{
@@ -381,6 +383,17 @@ func (b *eksBuilder) nodeGroup() error {
 		// after creation; min and max stay the config's bounds.
 		pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
 	return err
+}
+
+// eksAmiType is the node group's AMI type for its instance type. A fixed x86 type fails
+// node-group creation on Graviton ("not a valid instance type for requested amiType";
+// EKS API reference, Nodegroup amiType). GPU and accelerator types are refused in
+// validation.
+func eksAmiType(machineType string) string {
+	if spec.Ec2Graviton(machineType) {
+		return eksAmiTypeArm
+	}
+	return eksAmiTypeX86
 }
 
 // creatorListed: the identity creating the cluster is itself in adminPrincipals. It is

@@ -9,6 +9,8 @@ import (
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/catalog"
+	"github.com/clusterbench/clusterbench/internal/cost"
 	"github.com/clusterbench/clusterbench/internal/harness"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/clusterbench/clusterbench/internal/stackfile"
@@ -151,6 +153,58 @@ func TestEksRefusals(t *testing.T) {
 			res, err := harness.Run(stack(t, "eks", tc.overrides...), program.Run)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, res.Inventory.Resources, "nothing is registered")
+		})
+	}
+}
+
+// The node group's AMI must match the instance's architecture: EKS refuses an x86 AMI
+// type for a Graviton type ("not a valid instance type for requested amiType"). The
+// catalog prices the Arm types too.
+func TestEksAmiTypeFollowsTheInstanceFamily(t *testing.T) {
+	cat, err := catalog.Default()
+	require.NoError(t, err)
+	usage, err := catalog.Preset("small")
+	require.NoError(t, err)
+	cases := []struct {
+		machineType, amiType string
+		priced               bool
+	}{
+		{"t3.large", "AL2023_x86_64_STANDARD", true},
+		{"m5.large", "AL2023_x86_64_STANDARD", true},
+		{"m7i-flex.large", "AL2023_x86_64_STANDARD", false},
+		{"t4g.medium", "AL2023_ARM_64_STANDARD", true},
+		{"t4g.large", "AL2023_ARM_64_STANDARD", true},
+		{"m7g.large", "AL2023_ARM_64_STANDARD", true},
+		{"m6gd.large", "AL2023_ARM_64_STANDARD", false},
+		{"c7gn.large", "AL2023_ARM_64_STANDARD", false},
+		{"r7g.large", "AL2023_ARM_64_STANDARD", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.machineType, func(t *testing.T) {
+			inv := run(t, stack(t, "eks", "clusterbench:workers", `{"machineType": "`+tc.machineType+`"}`)).Inventory
+			ng := one(t, inv, nodeGroup)
+			assert.Equal(t, tc.amiType, ng.String("amiType"))
+			assert.Equal(t, []any{tc.machineType}, ng.List("instanceTypes"))
+			if !tc.priced {
+				return
+			}
+			est := cost.Price(inv, cost.Options{Catalog: cat, Usage: usage, Regions: map[string]string{"aws": "us-east-1"}})
+			for _, u := range est.Unpriced {
+				assert.NotEqual(t, nodeGroup, u.Type, "the catalog prices %s: %s", tc.machineType, u.Reason)
+			}
+		})
+	}
+}
+
+// GPU and accelerator families need an accelerated AMI type and device plugins, which
+// the program does not set up: refused before anything is registered.
+func TestEksRefusesAcceleratedInstanceFamilies(t *testing.T) {
+	for _, mt := range []string{"g5.xlarge", "g5g.xlarge", "p4d.24xlarge", "inf2.xlarge", "trn1.2xlarge"} {
+		t.Run(mt, func(t *testing.T) {
+			res, err := harness.Run(stack(t, "eks", "clusterbench:workers", `{"machineType": "`+mt+`"}`), program.Run)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "clusterbench:workers.machineType = "+mt+": is a GPU or accelerator instance type")
 			assert.Empty(t, res.Inventory.Resources, "nothing is registered")
 		})
 	}

@@ -69,6 +69,7 @@ var eksMaxPods = map[string]int{
 	"t3.small": 11, "t3.medium": 17, "t3.large": 35, "t3.xlarge": 58, "t3.2xlarge": 58,
 	"m5.large": 29, "m5.xlarge": 58, "m5.2xlarge": 58, "m6i.large": 29, "m6i.xlarge": 58,
 	"c5.large": 29, "c5.xlarge": 58, "r5.large": 29,
+	"t4g.medium": 17, "t4g.large": 35, "m6g.large": 29, "m7g.large": 29, "m7g.xlarge": 58,
 }
 
 // addressShortfall explains, with the arithmetic, why the network cannot address the

@@ -138,6 +138,10 @@ func TestEachRuleRefusesItsBadValue(t *testing.T) {
 			"clusterbench:endpoint.public = false: a private-only GKE endpoint needs network.privateNodes: true"},
 		{"GKE private endpoint admits only RFC 1918 networks", with(gcp, "clusterbench:endpoint", `{"public": false}`, "clusterbench:adminCidrs", `["10.8.0.0/16", "198.51.100.0/24"]`),
 			"clusterbench:adminCidrs = 198.51.100.0/24: is not an RFC 1918 network"},
+		{"EKS refuses GPU workers", with(eks, "clusterbench:workers", `{"machineType": "g6.xlarge"}`),
+			"clusterbench:workers.machineType = g6.xlarge: is a GPU or accelerator instance type"},
+		{"EKS refuses Inferentia workers", with(eks, "clusterbench:workers", `{"machineType": "inf2.xlarge"}`),
+			"clusterbench:workers.machineType = inf2.xlarge: is a GPU or accelerator instance type"},
 		{"monitoring is an enum", with(aws, "clusterbench:monitoring", "nagios"), "clusterbench:monitoring = nagios: must be one of none, prometheus, datadog"},
 		{"managersRunWorkloads is a boolean", with(aws, "clusterbench:swarm", `{"managersRunWorkloads": "sometimes"}`), "clusterbench:swarm.managersRunWorkloads = sometimes: must be true or false"},
 		{"the swarm object has known fields only", with(aws, "clusterbench:swarm", `{"autolock": false}`), "clusterbench:swarm.autolock: unknown key"},
@@ -271,4 +275,25 @@ func TestManagersRunWorkloadsReadsAsObjectOrDottedKey(t *testing.T) {
 	dotted, _, err := parse(with(base(spec.GCP, spec.Swarm), "clusterbench:swarm.managersRunWorkloads", "true"))
 	require.NoError(t, err)
 	assert.Equal(t, obj.Swarm, dotted.Swarm)
+}
+
+// Graviton types take the arm64 AMI: the attribute letters after the generation hold a
+// "g" (AWS's instance type naming), or the type is the first-generation a1.
+func TestEc2GravitonFollowsTheTypeName(t *testing.T) {
+	for mt, want := range map[string]bool{
+		"t4g.medium": true, "m6g.large": true, "m6gd.xlarge": true, "m7g.large": true, "c7gn.large": true,
+		"r7g.2xlarge": true, "im4gn.large": true, "a1.large": true, "m8g.large": true,
+		"t3.large": false, "m5.large": false, "m5dn.large": false, "m7i-flex.large": false, "c6in.large": false,
+		"m7a.large": false, "u-6tb1.56xlarge": false, "e2-standard-2": false,
+	} {
+		assert.Equal(t, want, spec.Ec2Graviton(mt), mt)
+	}
+}
+
+// Accelerated types are refused on EKS only: other orchestrators choose their own images.
+func TestAcceleratedWorkersAreRefusedOnEKSOnly(t *testing.T) {
+	_, _, err := parse(with(base(spec.AWS, spec.SelfManaged), "clusterbench:workers", `{"machineType": "g5.xlarge"}`))
+	assert.NoError(t, err)
+	_, _, err = parse(with(base(spec.AWS, spec.Managed), "clusterbench:workers", `{"machineType": "m7g.large"}`))
+	assert.NoError(t, err, "Graviton is general purpose")
 }

@@ -161,6 +161,12 @@ func validateWorkers(s *Spec, ps *problems) {
 		ps.add("workers.diskGb", strconv.Itoa(w.DiskGb), "must be between 20 and 16384 GB")
 	}
 	validateMachineType(s.Cloud, "workers.machineType", w.MachineType, ps)
+	if s.IsEKS() && ec2Accelerated(w.MachineType) {
+		// The standard AL2023 AMI types have no GPU or Neuron drivers, and EKS refuses
+		// them for some of these types ("not a valid instance type for requested
+		// amiType"); the accelerated AMI types need device plugins the program lacks.
+		ps.add("workers.machineType", w.MachineType, "is a GPU or accelerator instance type (series g, p, inf, trn, dl): EKS nodes of this type need an accelerated AMI type and a device plugin, which clusterbench does not set up yet; choose a general-purpose type such as t3.large, or m7g.large on Graviton")
+	}
 }
 
 func validateNetwork(s *Spec, ps *problems) {
