@@ -36,8 +36,11 @@ func TestGcpGroupAttachesExistingDisks(t *testing.T) {
 	n, _ := igm.Number("updatePolicy.maxSurgeFixed")
 	assert.Equal(t, 0.0, n)
 
-	plain := run(t, gcpMember([]string{"us-central1-a"}, nil))
-	assert.Nil(t, one(t, plain, "gcp:compute/instanceGroupManager:InstanceGroupManager", "member").Inputs["updatePolicy"], "no disks: the default policy")
+	assert.Equal(t, "OPPORTUNISTIC", igm.String("updatePolicy.type"), "a member is never replaced by a template change on its own")
+
+	plain := one(t, run(t, gcpMember([]string{"us-central1-a"}, nil)), "gcp:compute/instanceGroupManager:InstanceGroupManager", "member")
+	assert.Equal(t, "OPPORTUNISTIC", plain.String("updatePolicy.type"), "no disks: still a member, never rolled by the group")
+	assert.Empty(t, plain.String("updatePolicy.replacementMethod"), "no disks: surging is fine")
 }
 
 func TestGcpGroupRefusesDisksOverSeveralZones(t *testing.T) {

@@ -129,7 +129,7 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 				InstanceTemplate: tpl.ID(),
 			}},
 			AllInstancesConfig: &compute.InstanceGroupManagerAllInstancesConfigArgs{Labels: pulumi.ToStringMap(labels)},
-			UpdatePolicy:       recreateWithDisks(args.Disks),
+			UpdatePolicy:       memberUpdatePolicy(args.Size, args.Disks),
 		}, append(opts, ignoreTargetSizeWhenScaling(args.Size)...)...)
 		if err != nil {
 			return nil, err
@@ -155,17 +155,25 @@ func NewGcpGroup(ctx *pulumi.Context, name string, args *GcpGroupArgs, opts ...p
 	return g, g.autoscale(ctx, name, args, opts)
 }
 
-// recreateWithDisks: a VM holding disks read-write is replaced by deleting it first
-// (RECREATE keeps its name; no surge, one unavailable); other groups keep the default.
-func recreateWithDisks(disks []GcpDisk) compute.InstanceGroupManagerUpdatePolicyPtrInput {
-	if len(disks) == 0 {
+// memberUpdatePolicy: a group of one (a control-plane member, a Swarm manager) never
+// replaces its VM on its own when the template changes (OPPORTUNISTIC). Every member is
+// its own group, so a PROACTIVE policy (the API's default) would replace every member at
+// the same moment on the next `pulumi up` that touches the template, and lose the
+// quorum with their disks; members are replaced one at a time by the operator instead
+// (README, "Replacing a member"). A VM holding disks read-write is recreated rather
+// than surged (a surge VM could not attach them).
+func memberUpdatePolicy(size Size, disks []GcpDisk) compute.InstanceGroupManagerUpdatePolicyPtrInput {
+	if size != One {
 		return nil
 	}
-	return &compute.InstanceGroupManagerUpdatePolicyArgs{
-		Type: pulumi.String("PROACTIVE"), MinimalAction: pulumi.String("REPLACE"),
-		ReplacementMethod: pulumi.String("RECREATE"),
-		MaxSurgeFixed:     pulumi.Int(0), MaxUnavailableFixed: pulumi.Int(1),
+	policy := &compute.InstanceGroupManagerUpdatePolicyArgs{
+		Type: pulumi.String("OPPORTUNISTIC"), MinimalAction: pulumi.String("REPLACE"),
 	}
+	if len(disks) > 0 {
+		policy.ReplacementMethod = pulumi.String("RECREATE")
+		policy.MaxSurgeFixed, policy.MaxUnavailableFixed = pulumi.Int(0), pulumi.Int(1)
+	}
+	return policy
 }
 
 // autoscale adds an autoscaler with the group's bounds when its size may vary.
