@@ -12,6 +12,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// eksUnsupportedZoneIDs are the zones EKS refuses control-plane subnets in
+// (UnsupportedAvailabilityZoneException; EKS user guide, "View Amazon EKS networking
+// requirements for VPC and subnets"). They are excluded by zone ID: a zone's name maps
+// to a different physical zone in each account, so us-east-1e is use1-az3 in some
+// accounts and not in others.
+var eksUnsupportedZoneIDs = []string{"use1-az3", "usw1-az2", "cac1-az3"}
+
 // AwsNetwork is a VPC with one public subnet per zone, one private subnet per zone when
 // nodes are private, and NAT gateways as network.natGateways asks.
 type AwsNetwork struct {
@@ -49,10 +56,14 @@ func NewAwsNetwork(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 
 	// Zones: the region's first available zones that need no opt-in (local and
 	// wavelength zones do, and lack most instance types).
-	azs, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+	zoneQuery := &aws.GetAvailabilityZonesArgs{
 		State:   pulumi.StringRef("available"),
 		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
-	})
+	}
+	if s.IsEKS() {
+		zoneQuery.ExcludeZoneIds = eksUnsupportedZoneIDs
+	}
+	azs, err := aws.GetAvailabilityZones(ctx, zoneQuery)
 	if err != nil {
 		return nil, err
 	}

@@ -3,12 +3,14 @@ package network_test
 import (
 	"fmt"
 	"net/netip"
+	"sync"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/internal/harness"
 	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -242,4 +244,73 @@ func sum(m map[string]int) int {
 		n += v
 	}
 	return n
+}
+
+// invokeLog answers invokes from the harness's fixture and keeps their arguments.
+type invokeLog struct {
+	*harness.Recorder
+	mu    sync.Mutex
+	calls []pulumi.MockCallArgs
+}
+
+func (l *invokeLog) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	l.mu.Lock()
+	l.calls = append(l.calls, args)
+	l.mu.Unlock()
+	return l.Recorder.Call(args)
+}
+
+// zoneQuery builds the network of an orchestrator and returns the arguments of its
+// availability-zone lookup and the zones it chose.
+func zoneQuery(t *testing.T, orchestrator, region string) (resource.PropertyMap, []string) {
+	t.Helper()
+	in := variant{spec.AWS, 3, spec.NatPerZone, true}.input()
+	in.Config["clusterbench:orchestrator"] = orchestrator
+	in.Config["aws:region"] = region
+	s, _, err := spec.Parse(in, spec.Options{})
+	require.NoError(t, err)
+	log := &invokeLog{Recorder: harness.NewRecorder(harness.Project, in.Stack, map[string]string{"aws": region}, "")}
+	var zones []string
+	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		n, err := network.NewAwsNetwork(ctx, "net", &network.Args{Spec: s})
+		if n != nil {
+			zones = n.Zones
+		}
+		return err
+	}, pulumi.WithMocks(harness.Project, in.Stack, log))
+	require.NoError(t, err)
+	for _, c := range log.calls {
+		if c.Token == "aws:index/getAvailabilityZones:getAvailabilityZones" {
+			return c.Args, zones
+		}
+	}
+	t.Fatal("no availability-zone lookup")
+	return nil, nil
+}
+
+// EKS refuses control-plane subnets in zone IDs use1-az3, usw1-az2 and cac1-az3
+// (UnsupportedAvailabilityZoneException). Zone names map to different physical zones
+// per account, so they are excluded by ID in the lookup itself; other orchestrators
+// may use every zone.
+func TestEksZonesExcludeTheZoneIDsEKSRefuses(t *testing.T) {
+	refused := []any{"use1-az3", "usw1-az2", "cac1-az3"}
+	args, zones := zoneQuery(t, spec.Managed, "us-east-1")
+	require.True(t, args.HasValue("excludeZoneIds"), "EKS asks for zones without the refused IDs: %v", args)
+	assert.Equal(t, refused, args["excludeZoneIds"].Mappable())
+	assert.Equal(t, "available", args["state"].StringValue())
+	assert.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1c"}, zones)
+
+	args, _ = zoneQuery(t, spec.Swarm, "us-east-1")
+	assert.False(t, args.HasValue("excludeZoneIds"), "swarm nodes may use every zone")
+
+	// The harness answers by token, not by arguments: its answer must itself be one the
+	// exclusion allows, or the tests would place EKS where AWS refuses it.
+	answer, err := harness.NewRecorder(harness.Project, "net", map[string]string{"aws": "us-east-1"}, "").
+		Call(pulumi.MockCallArgs{Token: "aws:index/getAvailabilityZones:getAvailabilityZones"})
+	require.NoError(t, err)
+	ids := answer["zoneIds"].Mappable().([]any)
+	assert.Len(t, ids, len(answer["names"].Mappable().([]any)), "one zone ID per name")
+	for _, id := range refused {
+		assert.NotContains(t, ids, id)
+	}
 }
