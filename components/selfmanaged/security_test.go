@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -355,4 +358,31 @@ func variantName(v []string) string {
 		return "shipped"
 	}
 	return strings.Join(v, "=")
+}
+
+// The control-plane role may do exactly what the bootstrap calls (aws ec2, ssm and s3
+// commands in scripts/kubernetes/bootstrap.sh), nothing more: a member can neither take
+// peers out of the API load balancer nor delete the lock or the join material.
+func TestAwsControlPlaneGrantsExactlyWhatTheBootstrapCalls(t *testing.T) {
+	var granted []string
+	for _, s := range awsPolicies(t, run(t, stack(t, "kops-aws")).inv)["cluster-control-plane"] {
+		granted = append(granted, list(s.Action)...)
+	}
+	body, err := os.ReadFile(filepath.Join("..", "..", "scripts", "kubernetes", "bootstrap.sh"))
+	require.NoError(t, err)
+	called := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^[^#\n]*\baws (ec2|ssm|s3) ([a-z-]+)`).FindAllStringSubmatch(string(body), -1) {
+		called[m[1]+" "+m[2]] = true
+	}
+	actions := map[string]string{
+		"ec2 describe-volumes": "ec2:DescribeVolumes", "ec2 attach-volume": "ec2:AttachVolume",
+		"ssm get-parameter": "ssm:GetParameter", "ssm put-parameter": "ssm:PutParameter", "s3 cp": "s3:PutObject",
+	}
+	var needed []string
+	for call := range called {
+		action, known := actions[call]
+		require.True(t, known, "the bootstrap calls `aws %s`: map it to its IAM action here and grant it", call)
+		needed = append(needed, action)
+	}
+	assert.ElementsMatch(t, needed, granted)
 }

@@ -13,8 +13,8 @@ import (
 // bootstrap and kubelet use (kops pkg/model/iam: separate master and node policies);
 // no statement allows every action on every resource.
 func (b *builder) iam() error {
-	cpPolicy := pulumi.All(b.targetGroup.Arn, b.bucket.Arn).ApplyT(func(v []any) (string, error) {
-		return iampolicy.Document(b.controlPlaneStatements(v[0].(string), v[1].(string))...)
+	cpPolicy := b.bucket.Arn.ApplyT(func(bucketArn string) (string, error) {
+		return iampolicy.Document(b.controlPlaneStatements(bucketArn)...)
 	}).(pulumi.StringOutput)
 	var err error
 	if b.controlPlaneProfile, err = b.role("control-plane", cpPolicy); err != nil {
@@ -46,46 +46,38 @@ func (b *builder) role(role string, policy pulumi.StringOutput) (*iam.InstancePr
 }
 
 // controlPlaneStatements: what a member does at boot and while it runs.
-func (b *builder) controlPlaneStatements(targetGroupArn, bucketArn string) []iampolicy.Statement {
+func (b *builder) controlPlaneStatements(bucketArn string) []iampolicy.Statement {
 	arn := func(service, resource string) string {
 		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", b.args.Partition, service, b.s.Region, b.args.AccountID, resource)
 	}
+	// Exactly what scripts/kubernetes/bootstrap.sh calls: ec2 describe-volumes and
+	// attach-volume, ssm get-parameter and put-parameter, s3 cp of a snapshot. Nothing
+	// lets a member take peers out of the API load balancer or delete join material.
 	return []iampolicy.Statement{
 		{
-			// Find its volumes and its peers (stale etcd members are removed through them).
-			// Describe calls support no resource-level permissions.
+			// Find its etcd volume; Describe calls support no resource-level permissions.
 			Sid: "Describe", Effect: "Allow", Resource: "*",
-			Action: []string{"ec2:DescribeInstances", "ec2:DescribeVolumes", "ec2:DescribeTags",
-				"elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"},
+			Action: []string{"ec2:DescribeVolumes"},
 		},
 		{
-			// Attach and detach only this cluster's volumes, only to this cluster's instances:
-			// both carry the cluster tag (AWS IAM guide, "Controlling access to AWS resources
-			// using tags": aws:ResourceTag).
+			// Attach only this cluster's volumes, only to this cluster's instances: both
+			// carry the cluster tag (AWS IAM guide, "Controlling access to AWS resources
+			// using tags": aws:ResourceTag). A terminated instance's volume detaches itself.
 			Sid: "AttachEtcdVolumes", Effect: "Allow",
-			Action:    []string{"ec2:AttachVolume", "ec2:DetachVolume"},
+			Action:    []string{"ec2:AttachVolume"},
 			Resource:  []string{arn("ec2", "volume/*"), arn("ec2", "instance/*")},
 			Condition: map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/" + ClusterTag: b.cluster}},
 		},
 		{
-			// Re-register with the API load balancer (the group does it at launch).
-			Sid: "RegisterWithAPI", Effect: "Allow", Resource: targetGroupArn,
-			Action: []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"},
-		},
-		{
-			Sid: "SnapshotBucket", Effect: "Allow", Resource: bucketArn,
-			Action: []string{"s3:ListBucket", "s3:GetBucketLocation"},
-		},
-		{
+			// Upload etcd snapshots; reading them back is an operator's restore.
 			Sid: "Snapshots", Effect: "Allow", Resource: bucketArn + "/*",
-			Action: []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
+			Action: []string{"s3:PutObject"},
 		},
 		{
 			// The lock and the join material, under this stack's path only.
 			Sid: "JoinMaterial", Effect: "Allow",
 			Resource: []string{b.parameterArn("*")},
-			Action: []string{"ssm:GetParameter", "ssm:GetParameters", "ssm:PutParameter", "ssm:DeleteParameter",
-				"ssm:AddTagsToResource"},
+			Action:   []string{"ssm:GetParameter", "ssm:PutParameter"},
 		},
 	}
 }
