@@ -54,20 +54,8 @@ func NewAwsNetwork(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	}
 	parent := pulumi.Parent(n)
 
-	// Zones: the region's first available zones that need no opt-in (local and
-	// wavelength zones do, and lack most instance types).
-	zoneQuery := &aws.GetAvailabilityZonesArgs{
-		State:   pulumi.StringRef("available"),
-		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
-	}
-	if s.IsEKS() {
-		zoneQuery.ExcludeZoneIds = eksUnsupportedZoneIDs
-	}
-	azs, err := aws.GetAvailabilityZones(ctx, zoneQuery)
-	if err != nil {
-		return nil, err
-	}
-	if n.Zones, err = firstZones(azs.Names, s.Zones, s.Region); err != nil {
+	var err error
+	if n.Zones, err = awsZones(ctx, s); err != nil {
 		return nil, err
 	}
 	layout := s.NetworkLayout()
@@ -122,6 +110,46 @@ func NewAwsNetwork(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 		"privateSubnetIds": n.PrivateSubnetIDs,
 		"nodeSubnetIds":    n.NodeSubnetIDs,
 	})
+}
+
+// awsZones are the region's first available zones that need no opt-in (local and
+// wavelength zones do, and lack most instance types). For EKS, only zones whose ID EKS
+// accepts and that offer the worker type: EKS cannot run nodes in a subnet whose zone
+// lacks their instance type, and a zone name says nothing about the offering (names map
+// to physical zones per account), so EC2 is asked (DescribeInstanceTypeOfferings).
+func awsZones(ctx *pulumi.Context, s *spec.Spec) ([]string, error) {
+	query := &aws.GetAvailabilityZonesArgs{
+		State:   pulumi.StringRef("available"),
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
+	}
+	if s.IsEKS() {
+		query.ExcludeZoneIds = eksUnsupportedZoneIDs
+	}
+	azs, err := aws.GetAvailabilityZones(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if !s.IsEKS() {
+		return firstZones(azs.Names, s.Zones, s.Region, "")
+	}
+	offers, err := ec2.GetInstanceTypeOfferings(ctx, &ec2.GetInstanceTypeOfferingsArgs{
+		LocationType: pulumi.StringRef("availability-zone"),
+		Filters:      []ec2.GetInstanceTypeOfferingsFilter{{Name: "instance-type", Values: []string{s.Workers.MachineType}}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	offered := map[string]bool{}
+	for _, zone := range offers.Locations {
+		offered[zone] = true
+	}
+	var names []string
+	for _, zone := range azs.Names {
+		if offered[zone] {
+			names = append(names, zone)
+		}
+	}
+	return firstZones(names, s.Zones, s.Region, s.Workers.MachineType)
 }
 
 // buildPublic makes one public subnet per zone routed to the internet gateway. They take

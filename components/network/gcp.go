@@ -44,7 +44,7 @@ func NewGcpNetwork(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	}
 	names := append([]string(nil), zones.Names...)
 	sort.Strings(names)
-	if n.Zones, err = firstZones(names, s.Zones, s.Region); err != nil {
+	if n.Zones, err = firstZones(names, s.Zones, s.Region, ""); err != nil {
 		return nil, err
 	}
 	layout := s.NetworkLayout()

@@ -23,10 +23,11 @@ type Args struct {
 	Spec *spec.Spec
 }
 
-// firstZones returns the first n zone names, or an error naming what the region offers.
-func firstZones(names []string, n int, region string) ([]string, error) {
+// firstZones returns the first n zone names, or an error naming what the region offers
+// (of machineType, when the zones were chosen for it).
+func firstZones(names []string, n int, region, machineType string) ([]string, error) {
 	if len(names) < n {
-		return nil, &ZoneShortageError{Region: region, Want: n, Have: names}
+		return nil, &ZoneShortageError{Region: region, Want: n, Have: names, MachineType: machineType}
 	}
 	return append([]string(nil), names[:n]...), nil
 }
@@ -36,8 +37,14 @@ type ZoneShortageError struct {
 	Region string
 	Want   int
 	Have   []string
+	// MachineType, when set, is the worker type every zone had to offer.
+	MachineType string
 }
 
 func (e *ZoneShortageError) Error() string {
-	return fmt.Sprintf("clusterbench:zones = %d: region %s offers %d available zones (%s)", e.Want, e.Region, len(e.Have), strings.Join(e.Have, ", "))
+	what := "available zones"
+	if e.MachineType != "" {
+		what = "available zones that offer " + e.MachineType
+	}
+	return fmt.Sprintf("clusterbench:zones = %d: region %s has %d %s (%s)", e.Want, e.Region, len(e.Have), what, strings.Join(e.Have, ", "))
 }

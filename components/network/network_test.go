@@ -246,30 +246,43 @@ func sum(m map[string]int) int {
 	return n
 }
 
-// invokeLog answers invokes from the harness's fixture and keeps their arguments.
+const (
+	getZones    = "aws:index/getAvailabilityZones:getAvailabilityZones"
+	getOffering = "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings"
+)
+
+// invokeLog answers invokes from the harness's fixture, or from its own answers, and
+// keeps their arguments.
 type invokeLog struct {
 	*harness.Recorder
-	mu    sync.Mutex
-	calls []pulumi.MockCallArgs
+	answers map[string]resource.PropertyMap
+	mu      sync.Mutex
+	calls   map[string]resource.PropertyMap
 }
 
 func (l *invokeLog) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	l.mu.Lock()
-	l.calls = append(l.calls, args)
+	l.calls[args.Token] = args.Args
 	l.mu.Unlock()
+	if a, ok := l.answers[args.Token]; ok {
+		return a, nil
+	}
 	return l.Recorder.Call(args)
 }
 
-// zoneQuery builds the network of an orchestrator and returns the arguments of its
-// availability-zone lookup and the zones it chose.
-func zoneQuery(t *testing.T, orchestrator, region string) (resource.PropertyMap, []string) {
+// buildLogged builds the network of an orchestrator in us-east-1 and returns its zones
+// and the arguments of each invoke.
+func buildLogged(t *testing.T, orchestrator string, config map[string]string, answers map[string]resource.PropertyMap) ([]string, map[string]resource.PropertyMap, error) {
 	t.Helper()
 	in := variant{spec.AWS, 3, spec.NatPerZone, true}.input()
 	in.Config["clusterbench:orchestrator"] = orchestrator
-	in.Config["aws:region"] = region
+	for k, v := range config {
+		in.Config[k] = v
+	}
 	s, _, err := spec.Parse(in, spec.Options{})
 	require.NoError(t, err)
-	log := &invokeLog{Recorder: harness.NewRecorder(harness.Project, in.Stack, map[string]string{"aws": region}, "")}
+	log := &invokeLog{Recorder: harness.NewRecorder(harness.Project, in.Stack, map[string]string{"aws": "us-east-1"}, ""),
+		answers: answers, calls: map[string]resource.PropertyMap{}}
 	var zones []string
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		n, err := network.NewAwsNetwork(ctx, "net", &network.Args{Spec: s})
@@ -278,14 +291,16 @@ func zoneQuery(t *testing.T, orchestrator, region string) (resource.PropertyMap,
 		}
 		return err
 	}, pulumi.WithMocks(harness.Project, in.Stack, log))
+	return zones, log.calls, err
+}
+
+// zoneQuery returns the zones chosen and the arguments of the availability-zone lookup.
+func zoneQuery(t *testing.T, orchestrator, region string) (resource.PropertyMap, []string) {
+	t.Helper()
+	zones, calls, err := buildLogged(t, orchestrator, map[string]string{"aws:region": region}, nil)
 	require.NoError(t, err)
-	for _, c := range log.calls {
-		if c.Token == "aws:index/getAvailabilityZones:getAvailabilityZones" {
-			return c.Args, zones
-		}
-	}
-	t.Fatal("no availability-zone lookup")
-	return nil, nil
+	require.Contains(t, calls, getZones)
+	return calls[getZones], zones
 }
 
 // EKS refuses control-plane subnets in zone IDs use1-az3, usw1-az2 and cac1-az3
@@ -306,11 +321,37 @@ func TestEksZonesExcludeTheZoneIDsEKSRefuses(t *testing.T) {
 	// The harness answers by token, not by arguments: its answer must itself be one the
 	// exclusion allows, or the tests would place EKS where AWS refuses it.
 	answer, err := harness.NewRecorder(harness.Project, "net", map[string]string{"aws": "us-east-1"}, "").
-		Call(pulumi.MockCallArgs{Token: "aws:index/getAvailabilityZones:getAvailabilityZones"})
+		Call(pulumi.MockCallArgs{Token: getZones})
 	require.NoError(t, err)
 	ids := answer["zoneIds"].Mappable().([]any)
 	assert.Len(t, ids, len(answer["names"].Mappable().([]any)), "one zone ID per name")
 	for _, id := range refused {
 		assert.NotContains(t, ids, id)
 	}
+}
+
+// EKS nodes go only to zones that offer the worker type, as EC2 answers for it (a zone
+// name says nothing about the physical zone behind it). Other orchestrators do not ask.
+func TestEksZonesOfferTheWorkerType(t *testing.T) {
+	offering := func(zones ...string) map[string]resource.PropertyMap {
+		return map[string]resource.PropertyMap{getOffering: resource.NewPropertyMapFromMap(map[string]any{
+			"id": "us-east-1", "locations": zones,
+		})}
+	}
+	workers := map[string]string{"clusterbench:workers": `{"machineType": "m7g.large"}`}
+	zones, calls, err := buildLogged(t, spec.Managed, workers, offering("us-east-1a", "us-east-1c", "us-east-1d", "us-east-1f"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"us-east-1a", "us-east-1c", "us-east-1d"}, zones, "us-east-1b lacks m7g.large")
+	require.Contains(t, calls, getOffering)
+	assert.Equal(t, "availability-zone", calls[getOffering]["locationType"].StringValue())
+	assert.Equal(t, []any{map[string]any{"name": "instance-type", "values": []any{"m7g.large"}}}, calls[getOffering]["filters"].Mappable())
+
+	_, _, err = buildLogged(t, spec.Managed, workers, offering("us-east-1a", "us-east-1b"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "clusterbench:zones = 3: region us-east-1 has 2 available zones that offer m7g.large (us-east-1a, us-east-1b)")
+
+	zones, calls, err = buildLogged(t, spec.Swarm, workers, offering("us-east-1a"))
+	require.NoError(t, err)
+	assert.NotContains(t, calls, getOffering)
+	assert.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1c"}, zones)
 }
