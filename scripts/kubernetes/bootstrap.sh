@@ -67,6 +67,9 @@
 #   encryption-key         base64 32-byte key for secrets at rest: generated once by the
 #                          init member, read by every control-plane member
 #   etcd-<member>          that member's etcd client URL, written by the member itself
+#   admin-kubeconfig       /etc/kubernetes/admin.conf of the init member (the stacks'
+#                          kubeconfigCommand output reads it; ssm: Intelligent-Tiering,
+#                          since it is over the Standard tier's 4 KB)
 # What each role needs:
 #   control plane  create+read lock; read+write join-token, ca-cert-hash,
 #                  certificate-key, encryption-key, etcd-*; aws: ec2:DescribeVolumes, ec2:AttachVolume on
@@ -162,8 +165,10 @@ store_get() {
 
 store_put() {
   case $CB_STORE in
+  # Intelligent-Tiering: the admin kubeconfig (about 5.5 KB) is over the Standard tier's
+  # 4 KB; SSM moves only such a parameter to the Advanced tier.
   ssm) with_secret_file "$2" aws ssm put-parameter --region "$CB_REGION" --name "$CB_STORE_PATH/$1" \
-    --type SecureString --overwrite --value "file://{}" >/dev/null ;;
+    --type SecureString --tier Intelligent-Tiering --overwrite --value "file://{}" >/dev/null ;;
   gcp-secret)
     # The components may create the secret (to grant a role access to it); add a version,
     # creating the secret first if it does not exist.
@@ -871,6 +876,9 @@ init_cluster() {
   install_calico
   register_etcd_endpoint "$ip"
   store_put ca-cert-hash "$(ca_cert_hash)"
+  # The stacks export the command that reads this (kubeconfigCommand): the admin
+  # kubeconfig exists only here, made by kubeadm init at boot.
+  store_put admin-kubeconfig "$(cat "$KUBECONFIG_ADMIN")"
   # Last: join-token present means the cluster is ready for joiners.
   store_put join-token "$token"
 }
@@ -1067,6 +1075,14 @@ main() {
   refresh-join) refresh_join ;;
   snapshot) snapshot ;;
   bootstrap)
+    if [[ -f /etc/kubernetes/kubelet.conf ]]; then
+      # GCE runs the startup script on every boot: a node that has joined already must
+      # not init or join again (either would reset it). Its etcd volume is in fstab and
+      # kubelet restarts the static pods.
+      log "already a node of the cluster (/etc/kubernetes/kubelet.conf): nothing to do"
+      [[ $CB_ROLE == worker ]] || install_timers
+      return
+    fi
     if is_true "$CB_INSTALL"; then
       prepare_kernel
       install_packages

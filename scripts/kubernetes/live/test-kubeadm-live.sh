@@ -465,10 +465,12 @@ check_store() {
   check "no join token, certificate key or encryption key in the bootstrap's output" no_join_material_in_logs
   check "store: certificate-key is a 32-byte hex key" grep -qxE '[0-9a-f]{64}' "$T/store/certificate-key"
   check "store: encryption-key is the API server's secretbox key" encryption_key_in_use
+  check "store: admin-kubeconfig is the init member's admin.conf (what kubeconfigCommand fetches)" \
+    test "$(store_value admin-kubeconfig)" = "$(cat "$(admin_conf "$INIT")")"
   for key in "${NODES[@]}"; do
     check "store: etcd-$key is $key's etcd client URL" test "$(cat "$T/store/etcd-$key" 2>/dev/null)" = "https://${NODE_IP[$key]}:2379"
   done
-  for key in lock ca-cert-hash join-token certificate-key encryption-key "${NODES[@]/#/etcd-}"; do
+  for key in lock ca-cert-hash join-token certificate-key encryption-key admin-kubeconfig "${NODES[@]/#/etcd-}"; do
     check "store: $key is readable by its owner only (0600)" store_mode_600 "$key"
   done
 }
