@@ -929,7 +929,8 @@ remove_stale_self() {
 join_cluster() {
   local version=$1 ip=$2 token hash certificate_key="" attempt
   log "waiting for join material (up to $CB_JOIN_WAIT_SECONDS s)"
-  store_wait join-token "$CB_JOIN_WAIT_SECONDS" >/dev/null || die "no join material after $CB_JOIN_WAIT_SECONDS s"
+  store_wait join-token "$CB_JOIN_WAIT_SECONDS" >/dev/null ||
+    die "no join material after $CB_JOIN_WAIT_SECONDS s (lock held by '$(store_get lock || true)'). If this stack was destroyed and created again, the nodes' store entries outlived it (ssm: the parameters under $CB_STORE_PATH; gcp-secret: the secret ${CB_STORE_PATH}-lock): delete them and replace the members"
   hash=$(store_get ca-cert-hash) || die "no ca-cert-hash in the store"
   if [[ $CB_ROLE == control-plane ]]; then
     local encryption_key
