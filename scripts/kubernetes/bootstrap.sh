@@ -221,14 +221,26 @@ store_wait() {
 # elect: "init" if this member creates the lock, or holds it from an earlier boot and the
 # cluster never became ready (join-token absent: init failed or was interrupted);
 # otherwise "join". Never decided by the member's index.
+# The lock is judged by reading its holder back, never by the create's error: a create
+# that failed for another reason (throttling, IAM not yet propagated, a retried create
+# that had landed) must neither lose nor win the election by mistake, so it is tried
+# again, for up to 5 minutes, until a holder is readable.
 elect() {
-  if store_create lock "$CB_MEMBER_NAME"; then
-    echo init
-  elif [[ $(store_get lock) == "$CB_MEMBER_NAME" ]] && ! store_get join-token >/dev/null; then
-    echo init
-  else
-    echo join
-  fi
+  local attempt holder
+  for attempt in $(seq 1 30); do
+    store_create lock "$CB_MEMBER_NAME" || true
+    if holder=$(store_get lock) && [[ -n $holder ]]; then
+      if [[ $holder == "$CB_MEMBER_NAME" ]] && ! store_get join-token >/dev/null; then
+        echo init
+      else
+        echo join
+      fi
+      return 0
+    fi
+    log "election: no readable lock yet (attempt $attempt of 30)"
+    sleep 10
+  done
+  die "election: the lock could not be created or read for 5 minutes; check the store's permissions"
 }
 
 # ---- cloud seam: node address, etcd volume --------------------------------------------------
