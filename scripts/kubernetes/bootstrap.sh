@@ -847,8 +847,10 @@ get_or_create() {
     printf '%s' "$value"
     return
   fi
-  value=$("$@")
-  store_put "$key" "$value"
+  # Called inside $(...), where set -e does not reach: every failure returns explicitly,
+  # so init stops instead of going on with a key that was never stored.
+  value=$("$@") || return 1
+  store_put "$key" "$value" || return 1
   printf '%s' "$value"
 }
 new_encryption_key() { head -c 32 /dev/urandom | base64; }
