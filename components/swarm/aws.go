@@ -73,6 +73,8 @@ func awsStorePath(stack string, vpcID pulumi.IDOutput) pulumi.StringOutput {
 
 // awsBuilder carries what the steps share; each step adds one concern's resources.
 type awsBuilder struct {
+	// iamReady are the grants a node needs at its first boot: its groups wait for them.
+	iamReady  []pulumi.Resource
 	ctx       *pulumi.Context
 	name      string
 	args      *AwsArgs
@@ -117,7 +119,7 @@ func (b *awsBuilder) managers() error {
 			UserData:            b.userData(RoleManager, zone),
 			Size:                nodegroup.One,
 			Tags:                map[string]string{"Name": gname},
-		}, b.parent)
+		}, b.parent, pulumi.DependsOn(b.iamReady))
 		if err != nil {
 			return err
 		}
@@ -143,6 +145,6 @@ func (b *awsBuilder) workers() error {
 		Size:                nodegroup.Size{Min: w.Min, Desired: w.Count, Max: w.Max},
 		TargetGroupARNs:     b.targetGroups,
 		Tags:                map[string]string{"Name": gname},
-	}, b.parent)
+	}, b.parent, pulumi.DependsOn(b.iamReady))
 	return err
 }

@@ -40,9 +40,11 @@ func (b *awsBuilder) nodeRole(role string, keys, actions []string) (*iam.Instanc
 	policy := b.storePath.ApplyT(func(path string) (string, error) {
 		return storePolicy(b.args.Partition, b.s.Region, b.args.AccountID, path, keys, actions)
 	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(b.ctx, rname+"-store", &iam.RolePolicyArgs{Role: r.ID(), Policy: policy}, b.parent); err != nil {
+	rp, err := iam.NewRolePolicy(b.ctx, rname+"-store", &iam.RolePolicyArgs{Role: r.ID(), Policy: policy}, b.parent)
+	if err != nil {
 		return nil, err
 	}
+	b.iamReady = append(b.iamReady, rp)
 	return iam.NewInstanceProfile(b.ctx, rname, &iam.InstanceProfileArgs{Role: r.Name}, b.parent)
 }
 

@@ -64,6 +64,8 @@ func gcpStorePath(stack string) string { return stack + "-swarm" }
 
 // gcpBuilder carries what the steps share; each step adds one concern's resources.
 type gcpBuilder struct {
+	// iamReady are the grants a node needs at its first boot: its groups wait for them.
+	iamReady  []pulumi.Resource
 	ctx       *pulumi.Context
 	name      string
 	args      *GcpArgs
@@ -107,7 +109,7 @@ func (b *gcpBuilder) managers() error {
 			StartupScript:       script,
 			Public:              !b.s.Network.PrivateNodes,
 			Size:                nodegroup.One,
-		}, b.parent)
+		}, b.parent, pulumi.DependsOn(b.iamReady))
 		if err != nil {
 			return err
 		}
@@ -137,7 +139,7 @@ func (b *gcpBuilder) workers() error {
 		Public:              !b.s.Network.PrivateNodes,
 		Size:                nodegroup.Size{Min: w.Min, Desired: w.Count, Max: w.Max},
 		TargetPools:         pulumi.StringArray{b.targetPool.SelfLink},
-	}, b.parent)
+	}, b.parent, pulumi.DependsOn(b.iamReady))
 	if err != nil {
 		return err
 	}

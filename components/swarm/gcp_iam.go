@@ -70,12 +70,14 @@ func (b *gcpBuilder) store() error {
 		}
 		for _, g := range grants {
 			verb := strings.TrimPrefix(strings.TrimPrefix(g.iamRole, "roles/secretmanager."), "secret")
-			if _, err := secretmanager.NewSecretIamMember(b.ctx, fmt.Sprintf("%s-%s-%s-%s", b.name, key, g.role, strings.ToLower(verb)), &secretmanager.SecretIamMemberArgs{
+			grant, err := secretmanager.NewSecretIamMember(b.ctx, fmt.Sprintf("%s-%s-%s-%s", b.name, key, g.role, strings.ToLower(verb)), &secretmanager.SecretIamMemberArgs{
 				SecretId: secret.SecretId, Project: pulumi.String(b.s.Project),
 				Role: pulumi.String(g.iamRole), Member: g.account.Member,
-			}, b.parent); err != nil {
+			}, b.parent)
+			if err != nil {
 				return err
 			}
+			b.iamReady = append(b.iamReady, grant)
 		}
 	}
 	return nil
