@@ -120,8 +120,9 @@ func NewAwsGroup(ctx *pulumi.Context, name string, args *AwsGroupArgs, opts ...p
 			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
 		},
 		TargetGroupArns: args.TargetGroupARNs,
-		// Replace an instance that fails its EC2 checks; load balancer health decides
-		// only for groups behind one (the API).
+		// Replace an instance that fails its EC2 checks. Not the load balancer's health:
+		// a member whose API is still starting (or whose etcd is rejoining) must not be
+		// terminated for it.
 		HealthCheckType:        pulumi.String("EC2"),
 		HealthCheckGracePeriod: pulumi.Int(300),
 		Tags:                   groupTags,

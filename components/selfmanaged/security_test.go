@@ -35,11 +35,10 @@ func etcdPorts() []int {
 	return out
 }
 
-// variants are the shapes whose rules differ: private or public nodes, one or two admin
-// networks.
+// variants are the shapes whose rules differ: one or two admin networks (self-managed
+// nodes are always private).
 var variants = [][]string{
 	nil,
-	{"clusterbench:network", `{"privateNodes": false}`},
 	{"clusterbench:adminCidrs", `["198.51.100.0/24", "192.0.2.0/24"]`},
 }
 

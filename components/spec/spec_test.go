@@ -130,6 +130,8 @@ func TestEachRuleRefusesItsBadValue(t *testing.T) {
 		{"GKE pods range holds every node", with(gcp, "clusterbench:network", `{"cidr": "10.0.0.0/22"}`),
 			"GKE gives every node a /24 of the pods range; the pods range 10.0.2.0/23 (second half of network.cidr 10.0.0.0/22) holds 2 nodes, fewer than 6"},
 		{"private nodes need NAT", with(aws, "clusterbench:network", `{"natGateways": "none"}`), "clusterbench:network.natGateways = none: private nodes need single or perZone"},
+		{"self-managed nodes are private", with(base(spec.AWS, spec.SelfManaged), "clusterbench:network", `{"privateNodes": false}`),
+			"clusterbench:network.privateNodes = false: a self-managed cluster needs private nodes"},
 		{"public nodes take no NAT", with(aws, "clusterbench:network", `{"privateNodes": false, "natGateways": "single"}`), "clusterbench:network.natGateways = single: must be none when network.privateNodes is false"},
 		{"booleans are booleans", with(aws, "clusterbench:network", `{"privateNodes": "yes"}`), "clusterbench:network.privateNodes = yes: must be true or false"},
 		{"admin principals are ARNs", with(eks, "clusterbench:adminPrincipals", `["alice"]`), "clusterbench:adminPrincipals = alice: must be an IAM role or user ARN"},

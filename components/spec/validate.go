@@ -195,6 +195,12 @@ func validateNetwork(s *Spec, ps *problems) {
 	case !n.PrivateNodes && n.NatGateways != NatNone:
 		ps.add("network.natGateways", n.NatGateways, "must be none when network.privateNodes is false: public nodes do not use NAT, which would still bill")
 	}
+	// Public members and workers would reach the API through an internet-facing load
+	// balancer from their public addresses, which it admits only from adminCidrs: no
+	// node could join. Self-managed clusters keep their nodes private.
+	if s.Orchestrator == SelfManaged && !n.PrivateNodes {
+		ps.add("network.privateNodes", "false", "a self-managed cluster needs private nodes: public nodes would reach the API load balancer from public addresses it admits only from adminCidrs, so none could join")
+	}
 }
 
 func validateAccess(s *Spec, set func(string) bool, ps *problems) {
