@@ -47,8 +47,39 @@ func Render(body string, settings map[string]string) (string, error) {
 	for _, name := range names {
 		fmt.Fprintf(&b, "export %s=%s\n", name, quote(settings[name]))
 	}
-	b.WriteString(rest)
+	b.WriteString(StripComments(rest))
 	return b.String(), nil
+}
+
+// heredocStart finds a here-document operator (<<WORD, <<'WORD', <<-"WORD"), not a
+// here-string (<<<).
+var heredocStart = regexp.MustCompile(`(?:^|[^<])<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?`)
+
+// StripComments drops the comment-only lines of a shell script, outside here-documents
+// (whose text is data): user data is limited (EC2: 16 KB), and the bootstraps' comments
+// are for the reader of the repository. The shebang stays. A test checks that the
+// stripped Kubernetes bootstrap renders the same files as the original.
+func StripComments(script string) string {
+	lines := strings.Split(script, "\n")
+	out := make([]string, 0, len(lines))
+	terminator := ""
+	for i, line := range lines {
+		if terminator != "" {
+			out = append(out, line)
+			if strings.TrimLeft(line, "\t") == terminator {
+				terminator = ""
+			}
+			continue
+		}
+		if trimmed := strings.TrimSpace(line); strings.HasPrefix(trimmed, "#") && !(i == 0 && strings.HasPrefix(trimmed, "#!")) {
+			continue
+		}
+		if m := heredocStart.FindStringSubmatch(line); m != nil {
+			terminator = m[1]
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // quote single-quotes a value for POSIX shells.

@@ -2,7 +2,7 @@ package nodegroup_test
 
 import (
 	"encoding/base64"
-	"strings"
+	"fmt"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/nodegroup"
@@ -102,12 +102,18 @@ func TestGcpGroupsByZoneCount(t *testing.T) {
 // Every bootstrap the components render fits EC2's 16 KB user-data limit once gzipped
 // (plain, the Kubernetes bootstrap alone is about 45 KB), with room for its settings.
 func TestBootstrapsFitEC2UserData(t *testing.T) {
-	for name, script := range map[string]string{"swarm": scripts.SwarmBootstrap, "kubernetes": scripts.KubernetesBootstrap} {
-		encoded, err := nodegroup.EncodeAwsUserData(script + strings.Repeat("export CB_SETTING='a value of some length'\n", 20))
+	settings := map[string]string{}
+	for i := 0; i < 20; i++ {
+		settings[fmt.Sprintf("CB_SETTING_%d", i)] = "a value of some length, such as a load balancer's DNS name"
+	}
+	for name, body := range map[string]string{"swarm": scripts.SwarmBootstrap, "kubernetes": scripts.KubernetesBootstrap} {
+		script, err := scripts.Render(body, settings)
+		require.NoError(t, err)
+		encoded, err := nodegroup.EncodeAwsUserData(script)
 		require.NoError(t, err, name)
 		raw, _ := base64.StdEncoding.DecodeString(encoded)
 		assert.Less(t, len(raw), nodegroup.MaxAwsUserData, name)
-		t.Logf("%s: %d bytes plain, %d gzipped (limit %d)", name, len(script), len(raw), nodegroup.MaxAwsUserData)
+		t.Logf("%s: %d bytes in the repository, %d rendered, %d gzipped (limit %d)", name, len(body), len(script), len(raw), nodegroup.MaxAwsUserData)
 	}
 	_, err := nodegroup.EncodeAwsUserData(randomText(40 * 1024))
 	assert.ErrorContains(t, err, "over EC2's 16384-byte limit", "incompressible data over the limit is refused")

@@ -73,10 +73,12 @@ func TestUserDataPerRole(t *testing.T) {
 	}
 }
 
-// assertIsTheBootstrap: after the settings comes the embedded script, unchanged.
+// assertIsTheBootstrap: after the settings comes the embedded script, without its
+// comment lines.
 func assertIsTheBootstrap(t *testing.T, script string) {
 	t.Helper()
 	_, body, _ := strings.Cut(scripts.KubernetesBootstrap, "\n")
+	body = scripts.StripComments(body)
 	assert.True(t, strings.HasSuffix(script, body), "the rendered script ends with scripts/kubernetes/bootstrap.sh")
 	assert.True(t, strings.HasPrefix(script, "#!"))
 }

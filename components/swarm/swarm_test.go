@@ -742,9 +742,10 @@ func mergeMaps(a, b map[string]string) map[string]string {
 	return out
 }
 
-// scriptBody is the embedded bootstrap script without its shebang.
+// scriptBody is the embedded bootstrap script without its shebang and comment lines, as
+// user data carries it.
 func scriptBody(t *testing.T) string {
 	_, body, ok := strings.Cut(scripts.SwarmBootstrap, "\n")
 	require.True(t, ok)
-	return body
+	return scripts.StripComments(body)
 }
