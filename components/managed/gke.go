@@ -1,13 +1,11 @@
 package managed
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/clusterbench/clusterbench/components/gcpname"
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
@@ -124,7 +122,7 @@ func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulu
 // nodeServiceAccount is a dedicated node identity holding only nodeServiceAccountRoles.
 func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, parent pulumi.ResourceOption) (*serviceaccount.Account, []pulumi.Resource, error) {
 	sa, err := serviceaccount.NewAccount(ctx, name+"-nodes", &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(gcpAccountID(ctx.Stack(), name, "nodes")),
+		AccountId:   pulumi.String(gcpname.AccountID(ctx.Stack(), name, "nodes")),
 		DisplayName: pulumi.Sprintf("GKE nodes of %s/%s", ctx.Stack(), name),
 		Project:     pulumi.String(s.Project),
 	}, parent)
@@ -258,24 +256,4 @@ func gkeNodePool(ctx *pulumi.Context, name, location string, s *spec.Spec, net *
 		// recreate the pool.
 		pulumi.IgnoreChanges([]string{"initialNodeCount"}))
 	return err
-}
-
-var invalidAccountChars = regexp.MustCompile(`[^a-z0-9-]+`)
-
-// gcpAccountID makes a service-account id (6–30 characters, [a-z][-a-z0-9]*[a-z0-9])
-// unique per stack and component: long names keep a hash of the whole.
-func gcpAccountID(parts ...string) string {
-	id := invalidAccountChars.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-")
-	id = strings.Trim(id, "-")
-	if id == "" || id[0] < 'a' || id[0] > 'z' {
-		id = "cb-" + id
-	}
-	if len(id) > 30 {
-		sum := sha256.Sum256([]byte(id))
-		id = strings.TrimRight(id[:23], "-") + "-" + hex.EncodeToString(sum[:])[:6]
-	}
-	for len(id) < 6 {
-		id += "-x"
-	}
-	return id
 }

@@ -8,10 +8,7 @@
 package selfmanaged
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -165,24 +162,4 @@ func SortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-var invalidGcpChars = regexp.MustCompile(`[^a-z0-9-]+`)
-
-// GcpName makes a GCE-safe name (service account ids: 6-30 characters, disk and
-// instance names: at most 63): lowercase letters, digits and hyphens, starting with a
-// letter; too long a name keeps its head and a short hash of the whole.
-func GcpName(max int, parts ...string) string {
-	id := strings.Trim(invalidGcpChars.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-"), "-")
-	if id == "" || id[0] < 'a' || id[0] > 'z' {
-		id = "cb-" + id
-	}
-	if len(id) > max {
-		sum := sha256.Sum256([]byte(id))
-		id = strings.TrimRight(id[:max-7], "-") + "-" + hex.EncodeToString(sum[:])[:6]
-	}
-	for len(id) < 6 {
-		id += "-x"
-	}
-	return id
 }

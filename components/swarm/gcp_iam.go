@@ -1,12 +1,10 @@
 package swarm
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/clusterbench/clusterbench/components/gcpname"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -92,27 +90,8 @@ type secretGrant struct {
 
 func (b *gcpBuilder) serviceAccount(role string) (*serviceaccount.Account, error) {
 	return serviceaccount.NewAccount(b.ctx, fmt.Sprintf("%s-%s", b.name, role), &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(accountID(b.ctx.Stack(), b.name, role)),
+		AccountId:   pulumi.String(gcpname.AccountID(b.ctx.Stack(), b.name, role)),
 		DisplayName: pulumi.Sprintf("Swarm %ss of %s/%s", role, b.ctx.Stack(), b.name),
 		Project:     pulumi.String(b.s.Project),
 	}, b.parent)
-}
-
-var invalidAccountChars = regexp.MustCompile(`[^a-z0-9-]+`)
-
-// accountID is a valid service account id (6–30 characters, [a-z][a-z0-9-]*) from its
-// parts; a long one is cut and suffixed with a hash, so two stacks never collide.
-func accountID(parts ...string) string {
-	id := strings.Trim(invalidAccountChars.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-"), "-")
-	if id == "" || id[0] < 'a' || id[0] > 'z' {
-		id = "cb-" + id
-	}
-	if len(id) > 30 {
-		sum := sha256.Sum256([]byte(id))
-		id = strings.TrimRight(id[:23], "-") + "-" + hex.EncodeToString(sum[:])[:6]
-	}
-	for len(id) < 6 {
-		id += "-x"
-	}
-	return id
 }

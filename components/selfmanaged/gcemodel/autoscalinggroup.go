@@ -1,6 +1,7 @@
 package gcemodel
 
 import (
+	"github.com/clusterbench/clusterbench/components/gcpname"
 	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/components/selfmanaged"
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -46,7 +47,7 @@ func (b *builder) memberGroups() error {
 			Public:              !b.s.Network.PrivateNodes,
 			Size:                nodegroup.One,
 			Labels:              map[string]string{ClusterLabel: b.cluster, EtcdMemberLabel: m.Name},
-			BaseInstanceName:    selfmanaged.GcpName(50, b.instancePrefix()+m.Name),
+			BaseInstanceName:    gcpname.Name(50, b.instancePrefix()+m.Name),
 		}, b.parent, pulumi.DependsOn(b.iamReady))
 		if err != nil {
 			return err
@@ -73,7 +74,7 @@ func (b *builder) workerGroup() error {
 		Public:              !s.Network.PrivateNodes,
 		Size:                nodegroup.Size{Min: s.Workers.Min, Desired: s.Workers.Count, Max: s.Workers.Max},
 		Labels:              map[string]string{ClusterLabel: b.cluster},
-		BaseInstanceName:    selfmanaged.GcpName(50, b.instancePrefix()+"worker"),
+		BaseInstanceName:    gcpname.Name(50, b.instancePrefix()+"worker"),
 	}, b.parent, pulumi.DependsOn(b.iamReady))
 	return err
 }

@@ -9,6 +9,7 @@ package gcemodel
 import (
 	"fmt"
 
+	"github.com/clusterbench/clusterbench/components/gcpname"
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/components/selfmanaged"
@@ -121,7 +122,7 @@ const ClusterLabel = "clusterbench-cluster"
 
 // instancePrefix starts every VM and etcd disk name of the cluster: one project may hold
 // several clusters.
-func (b *builder) instancePrefix() string { return selfmanaged.GcpName(40, b.cluster) + "-" }
+func (b *builder) instancePrefix() string { return gcpname.Name(40, b.cluster) + "-" }
 
 func (b *builder) workerMIGName() pulumi.StringOutput {
 	if b.workers.Regional != nil {

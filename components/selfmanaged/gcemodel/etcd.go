@@ -1,6 +1,7 @@
 package gcemodel
 
 import (
+	"github.com/clusterbench/clusterbench/components/gcpname"
 	"github.com/clusterbench/clusterbench/components/selfmanaged"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -25,7 +26,7 @@ func (b *builder) etcdDisks() error {
 			disk, err := compute.NewDisk(b.ctx, memberResourceName(b.name, m)+"-etcd-"+v, &compute.DiskArgs{
 				Project: pulumi.String(b.s.Project),
 				// Named after the cluster and member: one project holds many clusters.
-				Name:   pulumi.String(selfmanaged.GcpName(63, b.instancePrefix()+m.Name, "etcd", v)),
+				Name:   pulumi.String(gcpname.Name(63, b.instancePrefix()+m.Name, "etcd", v)),
 				Zone:   pulumi.String(m.Zone),
 				Size:   pulumi.Int(selfmanaged.EtcdVolumeGB),
 				Type:   pulumi.String("pd-ssd"),

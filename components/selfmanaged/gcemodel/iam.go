@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/clusterbench/clusterbench/components/selfmanaged"
+	"github.com/clusterbench/clusterbench/components/gcpname"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -28,7 +28,7 @@ func (b *builder) serviceAccounts() error {
 // account makes a role's service account with nodeRoles.
 func (b *builder) account(role, short string) (*serviceaccount.Account, error) {
 	sa, err := serviceaccount.NewAccount(b.ctx, b.name+"-"+role, &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(selfmanaged.GcpName(30, b.ctx.Stack(), short)),
+		AccountId:   pulumi.String(gcpname.Name(30, b.ctx.Stack(), short)),
 		DisplayName: pulumi.Sprintf("%s of %s", role, b.cluster),
 		Project:     pulumi.String(b.s.Project),
 	}, b.parent)

@@ -1,0 +1,33 @@
+// Package gcpname makes names GCP accepts from a stack's parts: lowercase letters, digits
+// and hyphens, starting with a letter, at least 6 characters (service account ids), at
+// most a length each kind sets (service account ids 30, disks and instances 63). Too long
+// a name keeps its head and a short hash of the whole, so two stacks never collide.
+package gcpname
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"strings"
+)
+
+var invalid = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// Name joins parts with hyphens into a valid name of at most max characters.
+func Name(max int, parts ...string) string {
+	id := strings.Trim(invalid.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-"), "-")
+	if id == "" || id[0] < 'a' || id[0] > 'z' {
+		id = "cb-" + id
+	}
+	if len(id) > max {
+		sum := sha256.Sum256([]byte(id))
+		id = strings.TrimRight(id[:max-7], "-") + "-" + hex.EncodeToString(sum[:])[:6]
+	}
+	for len(id) < 6 {
+		id += "-x"
+	}
+	return id
+}
+
+// AccountID is a service account id (6–30 characters).
+func AccountID(parts ...string) string { return Name(30, parts...) }
