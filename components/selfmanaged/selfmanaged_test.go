@@ -236,35 +236,32 @@ func TestExports(t *testing.T) {
 // The API load balancer is internal (self-managed nodes are private: validation refuses
 // public ones) and keeps deletion protection as the spec says.
 func TestAPILoadBalancerFollowsTheSpec(t *testing.T) {
-	for _, private := range []bool{true} {
-		for _, protect := range []bool{true, false} {
-			over := []string{"clusterbench:network", fmt.Sprintf(`{"privateNodes": %v}`, private),
-				"clusterbench:deletionProtection", fmt.Sprint(protect)}
-			t.Run(fmt.Sprintf("private=%v protect=%v", private, protect), func(t *testing.T) {
-				aws := run(t, stack(t, "kops-aws", over...)).inv
-				nlb := aws.OfType("aws:lb/loadBalancer:LoadBalancer")[0]
-				assert.Equal(t, private, nlb.Bool("internal"))
-				assert.Equal(t, "network", nlb.String("loadBalancerType"))
-				assert.Equal(t, protect, nlb.Bool("enableDeletionProtection"))
-				assert.Len(t, nlb.List("securityGroups"), 1, "the listener is reachable only as its security group allows")
-				tg := aws.OfType("aws:lb/targetGroup:TargetGroup")[0]
-				assert.Equal(t, 6443.0, num(tg, "port"))
-				assert.Equal(t, "TCP", tg.String("healthCheck.protocol"))
-				for _, g := range aws.OfType(autoscalingGroup) {
-					registered := len(g.List("targetGroupArns")) == 1
-					assert.Equal(t, asgTags(g)[nodegroup.RoleTagAWS] == nodegroup.RoleControlPlane, registered, "only members register: %s", g.Name)
-				}
+	for _, protect := range []bool{true, false} {
+		over := []string{"clusterbench:deletionProtection", fmt.Sprint(protect)}
+		t.Run(fmt.Sprintf("protect=%v", protect), func(t *testing.T) {
+			aws := run(t, stack(t, "kops-aws", over...)).inv
+			nlb := aws.OfType("aws:lb/loadBalancer:LoadBalancer")[0]
+			assert.True(t, nlb.Bool("internal"))
+			assert.Equal(t, "network", nlb.String("loadBalancerType"))
+			assert.Equal(t, protect, nlb.Bool("enableDeletionProtection"))
+			assert.Len(t, nlb.List("securityGroups"), 1, "the listener is reachable only as its security group allows")
+			tg := aws.OfType("aws:lb/targetGroup:TargetGroup")[0]
+			assert.Equal(t, 6443.0, num(tg, "port"))
+			assert.Equal(t, "TCP", tg.String("healthCheck.protocol"))
+			for _, g := range aws.OfType(autoscalingGroup) {
+				registered := len(g.List("targetGroupArns")) == 1
+				assert.Equal(t, asgTags(g)[nodegroup.RoleTagAWS] == nodegroup.RoleControlPlane, registered, "only members register: %s", g.Name)
+			}
 
-				gcp := run(t, stack(t, "kops-gcp", over...)).inv
-				rule := gcp.OfType("gcp:compute/forwardingRule:ForwardingRule")[0]
-				want := map[bool]string{true: "INTERNAL", false: "EXTERNAL"}[private]
-				assert.Equal(t, want, rule.String("loadBalancingScheme"))
-				assert.Equal(t, []any{"6443"}, rule.List("ports"))
-				assert.Equal(t, protect, rule.Protect)
-				assert.Len(t, gcp.OfType("gcp:compute/regionBackendService:RegionBackendService")[0].List("backends"), 3, "one backend per member group")
-				assert.Equal(t, 6443.0, num(gcp.OfType("gcp:compute/regionHealthCheck:RegionHealthCheck")[0], "tcpHealthCheck.port"))
-			})
-		}
+			gcp := run(t, stack(t, "kops-gcp", over...)).inv
+			rule := gcp.OfType("gcp:compute/forwardingRule:ForwardingRule")[0]
+			want := "INTERNAL"
+			assert.Equal(t, want, rule.String("loadBalancingScheme"))
+			assert.Equal(t, []any{"6443"}, rule.List("ports"))
+			assert.Equal(t, protect, rule.Protect)
+			assert.Len(t, gcp.OfType("gcp:compute/regionBackendService:RegionBackendService")[0].List("backends"), 3, "one backend per member group")
+			assert.Equal(t, 6443.0, num(gcp.OfType("gcp:compute/regionHealthCheck:RegionHealthCheck")[0], "tcpHealthCheck.port"))
+		})
 	}
 }
 

@@ -7,21 +7,17 @@ import (
 )
 
 // apiLoadBalancer: a network load balancer in front of the members' API servers (kops
-// pkg/model/awsmodel/api_loadbalancer.go uses an NLB for the API), internal when the nodes
-// are private, internet-facing otherwise. Its own security group admits only adminCidrs
+// pkg/model/awsmodel/api_loadbalancer.go uses an NLB for the API), internal: self-managed
+// nodes are always private. Its own security group admits only adminCidrs
 // and the cluster (network load balancers take security groups since 2023-08; the pinned
 // provider's LoadBalancer.securityGroups).
 func (b *builder) apiLoadBalancer() error {
 	ctx, name, s := b.ctx, b.name+"-api", b.s
-	subnets := b.args.Network.PublicSubnetIDs
-	if s.Network.PrivateNodes {
-		subnets = b.args.Network.PrivateSubnetIDs
-	}
 	var err error
 	b.lb, err = lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
 		LoadBalancerType: pulumi.String("network"),
-		Internal:         pulumi.Bool(s.Network.PrivateNodes),
-		Subnets:          subnets,
+		Internal:         pulumi.Bool(true), // self-managed nodes are always private (spec)
+		Subnets:          b.args.Network.PrivateSubnetIDs,
 		SecurityGroups:   pulumi.StringArray{b.apiSG.ID()},
 		// A zone whose member is down still answers: its node sends to the others.
 		EnableCrossZoneLoadBalancing: pulumi.Bool(true),

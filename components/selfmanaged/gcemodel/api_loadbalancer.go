@@ -8,13 +8,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// scheme is the load balancer's: internal when the nodes are private, else external.
-func (b *builder) scheme() string {
-	if b.s.Network.PrivateNodes {
-		return "INTERNAL"
-	}
-	return "EXTERNAL"
-}
+// apiScheme: the API load balancer is internal; self-managed nodes are always private
+// (validation refuses public ones: they could not reach an external load balancer that
+// admits only adminCidrs).
+const apiScheme = "INTERNAL"
 
 // apiAddress reserves the API's address before any member boots: it is the
 // controlPlaneEndpoint in every certificate and kubeconfig, and must outlive a
@@ -22,11 +19,9 @@ func (b *builder) scheme() string {
 func (b *builder) apiAddress() error {
 	args := &compute.AddressArgs{
 		Project: pulumi.String(b.s.Project), Region: pulumi.String(b.s.Region),
-		AddressType: pulumi.String(b.scheme()), Labels: b.labels(),
+		AddressType: pulumi.String(apiScheme), Labels: b.labels(),
 		Description: pulumi.String("Kubernetes API of " + b.cluster),
-	}
-	if b.s.Network.PrivateNodes {
-		args.Subnetwork = b.args.Network.SubnetworkID
+		Subnetwork:  b.args.Network.SubnetworkID,
 	}
 	var err error
 	b.address, err = compute.NewAddress(b.ctx, b.name+"-api", args, b.parent)
@@ -62,7 +57,7 @@ func (b *builder) apiLoadBalancer() error {
 	}
 	service, err := compute.NewRegionBackendService(ctx, name, &compute.RegionBackendServiceArgs{
 		Project: pulumi.String(b.s.Project), Region: pulumi.String(b.s.Region),
-		Protocol: pulumi.String("TCP"), LoadBalancingScheme: pulumi.String(b.scheme()),
+		Protocol: pulumi.String("TCP"), LoadBalancingScheme: pulumi.String(apiScheme),
 		HealthChecks: hc.ID(), Backends: backends,
 		ConnectionDrainingTimeoutSec: pulumi.Int(30),
 	}, b.parent)
@@ -74,11 +69,10 @@ func (b *builder) apiLoadBalancer() error {
 		IpAddress: b.address.Address, IpProtocol: pulumi.String("TCP"),
 		Ports:               pulumi.StringArray{pulumi.String(strconv.Itoa(selfmanaged.APIPort))},
 		BackendService:      service.ID(),
-		LoadBalancingScheme: pulumi.String(b.scheme()),
+		LoadBalancingScheme: pulumi.String(apiScheme),
 		Labels:              b.labels(),
-	}
-	if b.s.Network.PrivateNodes {
-		args.Network, args.Subnetwork = b.args.Network.NetworkID, b.args.Network.SubnetworkID
+		Network:             b.args.Network.NetworkID,
+		Subnetwork:          b.args.Network.SubnetworkID,
 	}
 	_, err = compute.NewForwardingRule(ctx, name, args, b.parent, pulumi.Protect(b.s.DeletionProtection))
 	return err

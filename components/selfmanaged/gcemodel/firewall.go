@@ -17,12 +17,9 @@ const (
 	priorityDefault  = 1000
 )
 
-// Health check probe ranges (Cloud Load Balancing docs, "Health check probe IP
-// ranges"): external passthrough network load balancers, and internal ones.
-var (
-	externalHealthCheckRanges = []string{"35.191.0.0/16", "209.85.152.0/22", "209.85.204.0/22"}
-	internalHealthCheckRanges = []string{"35.191.0.0/16", "130.211.0.0/22"}
-)
+// healthCheckRanges are the probe ranges of internal passthrough load balancers (Cloud
+// Load Balancing docs, "Health check probe IP ranges"); the API's is internal.
+var healthCheckRanges = []string{"35.191.0.0/16", "130.211.0.0/22"}
 
 // firewall mirrors the AWS security groups with rules keyed on the nodes' service
 // accounts (which, unlike network tags, only the accounts' admins can change). The
@@ -73,7 +70,7 @@ func (b *builder) firewall() error {
 		}},
 		// The load balancer's health checks.
 		{"api-health-checks", priorityDefault, compute.FirewallArgs{
-			SourceRanges: pulumi.ToStringArray(b.healthCheckRanges()), TargetServiceAccounts: pulumi.StringArray{cp},
+			SourceRanges: pulumi.ToStringArray(healthCheckRanges), TargetServiceAccounts: pulumi.StringArray{cp},
 			Allows: compute.FirewallAllowArray{apiPort()},
 		}},
 	}
@@ -92,13 +89,6 @@ func (b *builder) firewall() error {
 
 func apiPort() *compute.FirewallAllowArgs {
 	return &compute.FirewallAllowArgs{Protocol: pulumi.String("tcp"), Ports: pulumi.StringArray{pulumi.String(strconv.Itoa(selfmanaged.APIPort))}}
-}
-
-func (b *builder) healthCheckRanges() []string {
-	if b.s.Network.PrivateNodes {
-		return internalHealthCheckRanges
-	}
-	return externalHealthCheckRanges
 }
 
 // etcdPorts are selfmanaged.EtcdPortRanges as firewall port ranges.
