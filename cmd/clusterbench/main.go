@@ -34,6 +34,7 @@ var commands = map[string]func(args []string, stdout, stderr io.Writer) (int, er
 	"compare":   runCompare,
 	"inventory": runInventory,
 	"cost":      runCost,
+	"doctor":    runDoctor,
 }
 
 const usage = `clusterbench: provision and compare container-orchestration clusters
@@ -43,8 +44,10 @@ usage:
                          [--prices FILE] [--usage small|medium|large|FILE] [--gke-free-tier]
   clusterbench inventory --stack NAME [--stacks DIR] [--format table|json]
   clusterbench cost      --preview FILE [--format ...] [--prices FILE] [--usage ...] [--gke-free-tier]
+  clusterbench doctor    [--stacks DIR] [--stack NAME]... [--format table|json|markdown] [--severity warn|fail]
+                         [--preview FILE]
 
-exit codes: 0 ok; 1 findings (unpriced items, a stack whose program failed); 2 bad input
+exit codes: 0 ok; 1 findings (unpriced items, a doctor FAIL, a stack whose program failed); 2 bad input
 `
 
 func main() {
@@ -61,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "clusterbench: unknown command %q; one of compare, inventory, cost\n", args[0])
+		fmt.Fprintf(stderr, "clusterbench: unknown command %q; one of compare, inventory, cost, doctor\n", args[0])
 		return exitBadInput
 	}
 	code, err := cmd(args[1:], stdout, stderr)

@@ -411,3 +411,14 @@ func distinctSorted(xs []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+func checkDeletionProtection(s *Subject) []Result {
+	if s.Spec == nil {
+		return skip("needs the stack file's clusterbench:deletionProtection (a Pulumi document records protection only on some resources)")
+	}
+	ref := Ref{Name: "clusterbench:deletionProtection"}
+	if !s.Spec.DeletionProtection {
+		return []Result{trip(ref, "false: one mistaken pulumi destroy or replacement deletes the cluster and its load balancers")}
+	}
+	return []Result{pass(ref, "true: GKE's deletion protection, the load balancers' own, Pulumi's protect on the EKS cluster")}
+}
