@@ -297,6 +297,31 @@ func (f fwRule) sourceAll(src vm) bool {
 	return intersects(f.sourceTags, src.tags) || (src.sa != "" && contains(f.sourceSAs, src.sa))
 }
 
+// denyCovers reports whether deny d blocks everything allow a admits from src: for a
+// given source, all of its traffic; for anyone, every source a admits (d covers each of
+// a's ranges, and a admits no tags or service accounts).
+func denyCovers(d, a fwRule, src vm) bool {
+	if !src.anyone {
+		return d.sourceAll(src)
+	}
+	if d.sourceAll(src) { // 0.0.0.0/0
+		return true
+	}
+	if len(a.sourceTags) > 0 || len(a.sourceSAs) > 0 || len(a.ranges) == 0 {
+		return false
+	}
+	for _, c := range a.ranges {
+		p, err := netip.ParsePrefix(c)
+		if err != nil {
+			return false
+		}
+		if !d.sourceAll(vm{ranges: []netip.Prefix{p}}) {
+			return false
+		}
+	}
+	return true
+}
+
 // gceReaches tells whether src may open proto/port on target, evaluating the rules by
 // priority as GCE does (the lowest number wins; at equal priority a deny wins; nothing
 // matching is the implied deny), and returns the allow that lets it through.
@@ -307,7 +332,7 @@ func gceReaches(rules []fwRule, src, target vm, proto string, port int) (fwRule,
 		}
 		blocked := false
 		for _, d := range rules {
-			if !d.allow && d.priority <= a.priority && d.targets(target) && d.covers(proto, port) && d.sourceAll(src) {
+			if !d.allow && d.priority <= a.priority && d.targets(target) && d.covers(proto, port) && denyCovers(d, a, src) {
 				blocked = true
 				break
 			}
