@@ -136,3 +136,22 @@ func TestDoctorExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// compare shows each stack's doctor FAIL and WARN counts, the same as doctor's.
+func TestCompareShowsDoctorCounts(t *testing.T) {
+	c := compareJSON(t)
+	r, _ := doctorJSON(t, 0, "--stacks", stacksDir)
+	require.Len(t, c.Stacks, len(r.Stacks))
+	for i, st := range c.Stacks {
+		require.NotNil(t, st.Doctor, st.Stack)
+		assert.Equal(t, r.Stacks[i].Counts.Fail, st.Doctor.Fail, st.Stack)
+		assert.Equal(t, r.Stacks[i].Counts.Warn, st.Doctor.Warn, st.Stack)
+	}
+	assert.Equal(t, 1, c.Stacks[1].Doctor.Warn, "gke: no application-layer secrets encryption")
+	code, out, stderr := cli(t, "compare", "--stacks", stacksDir, "--stack", "eks", "--stack", "gke")
+	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, `Doctor \(FAIL / WARN\)\s+0 FAIL, 0 WARN\s+0 FAIL, 1 WARN\n`, out)
+	// A document priced by cost is not diagnosed: no doctor row.
+	_, out, _ = cli(t, "cost", "--preview", filepath.Join("..", "..", "internal", "cost", "testdata", "eks.export.json"))
+	assert.NotContains(t, out, "Doctor")
+}
