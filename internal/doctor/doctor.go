@@ -73,6 +73,23 @@ type Subject struct {
 	Spec *spec.Spec
 	// Calendar judges EKS versions (on its Date); nil skips the version checks.
 	Calendar *kubeversion.Calendar
+
+	// decoded memoises boot scripts, which several checks read (one goroutine uses a
+	// Subject at a time).
+	decoded map[string]string
+}
+
+// decode undoes a boot script's base64 and gzip, once per distinct text.
+func (s *Subject) decode(raw string) string {
+	if s.decoded == nil {
+		s.decoded = map[string]string{}
+	}
+	d, ok := s.decoded[raw]
+	if !ok {
+		d = decodeScript(raw)
+		s.decoded[raw] = d
+	}
+	return d
 }
 
 // Ref names a resource: its type token and logical name. A stack-wide result has an

@@ -29,6 +29,17 @@ var (
 	cache   = map[string]evaluated{}
 )
 
+// evaluateForBench is stack for benchmarks.
+func evaluateForBench(b *testing.B, name string) evaluated {
+	in, err := stackfile.Read(filepath.Join("..", "..", "stacks", "Pulumi."+name+".yaml"))
+	require.NoError(b, err)
+	s, _, err := spec.Parse(in, program.SpecOptions())
+	require.NoError(b, err)
+	res, err := harness.Run(in, program.Run)
+	require.NoError(b, err)
+	return evaluated{inv: res.Inventory, spec: s}
+}
+
 // stack runs a shipped stack file through the real program under the harness, with
 // config overrides (key, value pairs), and returns a private copy of its inventory.
 func stack(t *testing.T, name string, overrides ...string) evaluated {

@@ -134,10 +134,10 @@ func isWorkerLauncher(r inventory.Resource) bool {
 
 // script returns the boot script a launcher carries, decoded (user data may be base64
 // and gzipped, as cloud-init accepts it); "" when it has none or it is unknown or secret.
-func script(r inventory.Resource) string {
+func (s *Subject) script(r inventory.Resource) string {
 	for _, path := range []string{"userData", "userDataBase64", "metadataStartupScript", "metadata.startup-script", "metadata.user-data"} {
-		if s := r.String(path); s != "" && s != inventory.SecretPlaceholder {
-			return decodeScript(s)
+		if text := r.String(path); text != "" && text != inventory.SecretPlaceholder {
+			return s.decode(text)
 		}
 	}
 	return ""
@@ -198,6 +198,9 @@ func setting(script, name string) (string, bool) {
 
 // isSwarmScript tells a Docker Swarm bootstrap (it inits or joins a swarm).
 func isSwarmScript(s string) bool {
+	if !strings.Contains(s, "swarm init") && !strings.Contains(s, "swarm join") {
+		return false
+	}
 	for _, line := range commands(s) {
 		if strings.Contains(line, "swarm init") || strings.Contains(line, "swarm join") {
 			return true
@@ -208,6 +211,9 @@ func isSwarmScript(s string) bool {
 
 // isKubeadmScript tells a kubeadm bootstrap (it runs a stacked etcd on the control plane).
 func isKubeadmScript(s string) bool {
+	if !strings.Contains(s, "kubeadm init") && !strings.Contains(s, "kubeadm join") {
+		return false
+	}
 	for _, line := range commands(s) {
 		if strings.Contains(line, "kubeadm init") || strings.Contains(line, "kubeadm join") {
 			return true

@@ -8,23 +8,26 @@ import (
 )
 
 // credentialPatterns recognise credentials by their shape.
+// hint is a substring (of the lower-cased text) every match contains: texts without it
+// skip the regular expression.
 var credentialPatterns = []struct {
-	what string
-	re   *regexp.Regexp
+	what, hint string
+	re         *regexp.Regexp
 }{
-	{"a Swarm join token", regexp.MustCompile(`SWMTKN-1-[0-9a-z]{20,}`)},
-	{"a Swarm unlock key", regexp.MustCompile(`SWMKEY-1-[0-9A-Za-z+/]{20,}`)},
+	{"a Swarm join token", "swmtkn-1-", regexp.MustCompile(`SWMTKN-1-[0-9a-z]{20,}`)},
+	{"a Swarm unlock key", "swmkey-1-", regexp.MustCompile(`SWMKEY-1-[0-9A-Za-z+/]{20,}`)},
 	// A token's shape where a token goes (--token, token:, TOKEN=): scripts also carry
 	// placeholders of that shape for dry runs.
-	{"a kubeadm bootstrap token", regexp.MustCompile(`(?i)token["']?\s*[=:\s]\s*["']?[a-z0-9]{6}\.[a-z0-9]{16}\b`)},
-	{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
-	{"a kubeconfig with credentials", regexp.MustCompile(`(?s)kind:\s*Config.*(client-key-data|token):`)},
+	{"a kubeadm bootstrap token", "token", regexp.MustCompile(`(?i)token["']?\s*[=:\s]\s*["']?[a-z0-9]{6}\.[a-z0-9]{16}\b`)},
+	{"a private key", "private key-----", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
+	{"a kubeconfig with credentials", "kind:", regexp.MustCompile(`(?s)kind:\s*Config.*(client-key-data|token):`)},
 }
 
 // credentialIn names the credential a text carries, if any.
 func credentialIn(text string) string {
+	lower := strings.ToLower(text)
 	for _, p := range credentialPatterns {
-		if p.re.MatchString(text) {
+		if strings.Contains(lower, p.hint) && p.re.MatchString(text) {
 			return p.what
 		}
 	}
@@ -46,20 +49,20 @@ var secretInputs = map[string][]string{
 }
 
 // walkStrings calls fn with every string in an input value, boot scripts decoded.
-func walkStrings(v any, fn func(string)) {
+func (s *Subject) walkStrings(v any, fn func(string)) {
 	switch t := v.(type) {
 	case string:
 		fn(t)
-		if d := decodeScript(t); d != t {
+		if d := s.decode(t); d != t {
 			fn(d)
 		}
 	case map[string]any:
 		for _, e := range t {
-			walkStrings(e, fn)
+			s.walkStrings(e, fn)
 		}
 	case []any:
 		for _, e := range t {
-			walkStrings(e, fn)
+			s.walkStrings(e, fn)
 		}
 	}
 }
@@ -83,7 +86,7 @@ func checkSecretsArePulumiSecrets(s *Subject) []Result {
 				continue
 			}
 			what := ""
-			walkStrings(v, func(text string) {
+			s.walkStrings(v, func(text string) {
 				if what == "" {
 					what = credentialIn(text)
 				}
@@ -112,7 +115,7 @@ func checkSecretsArePulumiSecrets(s *Subject) []Result {
 		}
 		for _, name := range inventory.SortedKeys(r.Inputs) {
 			what := ""
-			walkStrings(r.Inputs[name], func(text string) {
+			s.walkStrings(r.Inputs[name], func(text string) {
 				if what == "" {
 					what = credentialIn(text)
 				}
@@ -130,11 +133,11 @@ func checkSecretsArePulumiSecrets(s *Subject) []Result {
 }
 
 // managerScripts are the Swarm managers' boot scripts, by launcher.
-func managerScripts(inv *inventory.Inventory) ([]inventory.Resource, []string) {
+func (s *Subject) managerScripts() ([]inventory.Resource, []string) {
 	var ls []inventory.Resource
 	var scripts []string
-	for _, l := range launchers(inv) {
-		if sc := script(l); isControlPlane(l) && isSwarmScript(sc) {
+	for _, l := range launchers(s.Inventory) {
+		if sc := s.script(l); isControlPlane(l) && isSwarmScript(sc) {
 			ls, scripts = append(ls, l), append(scripts, sc)
 		}
 	}
@@ -154,7 +157,7 @@ func isLogLine(line string) bool {
 var encryptedOpt = regexp.MustCompile(`(--opt|-o)[ =]encrypted`)
 
 func checkSwarmOverlayEncrypted(s *Subject) []Result {
-	ls, scripts := managerScripts(s.Inventory)
+	ls, scripts := s.managerScripts()
 	if len(ls) == 0 {
 		return skip("no Swarm manager in the inventory")
 	}
@@ -184,7 +187,7 @@ func checkSwarmOverlayEncrypted(s *Subject) []Result {
 }
 
 func checkSwarmAutolock(s *Subject) []Result {
-	ls, scripts := managerScripts(s.Inventory)
+	ls, scripts := s.managerScripts()
 	if len(ls) == 0 {
 		return skip("no Swarm manager in the inventory")
 	}

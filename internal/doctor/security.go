@@ -82,7 +82,7 @@ func checkDockerAPI(s *Subject) []Result {
 	var out []Result
 	sgRules, fwRules := awsIngress(inv), gceIngress(inv)
 	for _, l := range launchers(inv) {
-		if !isSwarmScript(script(l)) {
+		if !isSwarmScript(s.script(l)) {
 			continue
 		}
 		ref := refOf(l)
@@ -125,7 +125,7 @@ func checkEtcdFromWorkers(s *Subject) []Result {
 	var cps, workers []inventory.Resource
 	for _, l := range launchers(inv) {
 		switch {
-		case isControlPlane(l) && isKubeadmScript(script(l)):
+		case isControlPlane(l) && isKubeadmScript(s.script(l)):
 			cps = append(cps, l)
 		case isWorkerLauncher(l):
 			workers = append(workers, l)

@@ -21,14 +21,15 @@ var controlPlaneRef = Ref{Name: "control plane"}
 
 // isSwarm tells a Docker Swarm stack: a Swarm component, or boot scripts that init or
 // join a swarm.
-func isSwarm(inv *inventory.Inventory) bool {
+func (s *Subject) isSwarm() bool {
+	inv := s.Inventory
 	for _, c := range inv.Components() {
 		if strings.HasPrefix(c.Type, "clusterbench:swarm:") {
 			return true
 		}
 	}
 	for _, l := range launchers(inv) {
-		if isSwarmScript(script(l)) {
+		if isSwarmScript(s.script(l)) {
 			return true
 		}
 	}
@@ -36,8 +37,8 @@ func isSwarm(inv *inventory.Inventory) bool {
 }
 
 // memberWord names the members: swarm managers or etcd members.
-func memberWord(inv *inventory.Inventory) string {
-	if isSwarm(inv) {
+func (s *Subject) memberWord() string {
+	if s.isSwarm() {
 		return "swarm managers"
 	}
 	return "etcd members"
@@ -68,7 +69,7 @@ func checkControlPlaneOdd(s *Subject) []Result {
 	if n == 0 {
 		return noMembers(s.Inventory)
 	}
-	word := memberWord(s.Inventory)
+	word := s.memberWord()
 	if n%2 == 0 {
 		return []Result{trip(controlPlaneRef, "%d %s: a majority is %d, so it tolerates %d failure(s), no more than %d members would", n, word, n/2+1, (n-1)/2, n-1)}
 	}
@@ -80,7 +81,7 @@ func checkControlPlaneSize(s *Subject) []Result {
 	if n == 0 {
 		return noMembers(s.Inventory)
 	}
-	word, limit := memberWord(s.Inventory), 5
+	word, limit := s.memberWord(), 5
 	if word == "swarm managers" {
 		limit = 7
 	}
@@ -117,9 +118,9 @@ func checkControlPlaneOneZone(s *Subject) []Result {
 	distinct := distinctSorted(zones)
 	all := clusterZones(s.Inventory)
 	if len(zones) >= 2 && len(distinct) == 1 && len(all) > 1 {
-		return []Result{trip(controlPlaneRef, "all %d %s are in %s while the cluster spans %d zones", len(zones), memberWord(s.Inventory), distinct[0], len(all))}
+		return []Result{trip(controlPlaneRef, "all %d %s are in %s while the cluster spans %d zones", len(zones), s.memberWord(), distinct[0], len(all))}
 	}
-	return []Result{pass(controlPlaneRef, "%d %s over %s", len(zones), memberWord(s.Inventory), strings.Join(distinct, ", "))}
+	return []Result{pass(controlPlaneRef, "%d %s over %s", len(zones), s.memberWord(), strings.Join(distinct, ", "))}
 }
 
 func checkControlPlaneZoneLoss(s *Subject) []Result {
@@ -143,7 +144,7 @@ func checkControlPlaneZoneLoss(s *Subject) []Result {
 	}
 	n := len(zones)
 	if !survives {
-		return []Result{trip(controlPlaneRef, "losing %s takes %d of %d %s: %d remain, a majority needs %d", worst, most, n, memberWord(s.Inventory), n-most, n/2+1)}
+		return []Result{trip(controlPlaneRef, "losing %s takes %d of %d %s: %d remain, a majority needs %d", worst, most, n, s.memberWord(), n-most, n/2+1)}
 	}
 	return []Result{pass(controlPlaneRef, "losing %s (the zone with the most, %d) leaves %d of %d: a majority", worst, most, n-most, n)}
 }
@@ -284,7 +285,7 @@ func checkZonalControlPlane(s *Subject) []Result {
 func checkManagersDrained(s *Subject) []Result {
 	var out []Result
 	for _, l := range launchers(s.Inventory) {
-		sc := script(l)
+		sc := s.script(l)
 		if !isControlPlane(l) || !isSwarmScript(sc) {
 			continue
 		}
