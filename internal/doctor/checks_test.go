@@ -21,7 +21,7 @@ type subject struct {
 
 func shipped(t *testing.T, name string, overrides ...string) subject {
 	ev := stack(t, name, overrides...)
-	return subject{ev.inv, ev.spec}
+	return subject(ev)
 }
 
 // edited is a shipped stack's inventory changed by edit.
