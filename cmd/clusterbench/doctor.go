@@ -22,7 +22,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Var(&names, "stack", "diagnose only this stack (repeatable)")
 	format := fs.String("format", "table", "table, json or markdown")
 	severity := fs.String("severity", "", "show only findings at or above: warn or fail (default: every finding)")
-	preview := fs.String("preview", "", "diagnose a `pulumi preview --json` or `pulumi stack export` document instead of stack files")
+	preview := fs.String("preview", "", "diagnose this `FILE`, written by pulumi preview --json or pulumi stack export, instead of stack files")
 	if err := parseFlags(fs, args); err != nil {
 		return exitBadInput, err
 	}
@@ -62,8 +62,8 @@ func runDoctor(args []string, stdout, stderr io.Writer) (int, error) {
 			case evaluate.Failed:
 				st.Status, st.Error, code = doctor.StackError, ev.Err.Error(), max(code, exitFindings)
 				fmt.Fprintln(stderr, ev.Err)
-			case evaluate.NotAvailable:
-				st.Status, st.Error, code = doctor.StackNotAvailable, ev.Err.Error(), max(code, exitFindings)
+			case evaluate.NotAvailable: // as compare: reported, not a finding
+				st.Status, st.Error = doctor.StackNotAvailable, ev.Err.Error()
 			default:
 				st.Findings = doctor.Diagnose(&doctor.Subject{Inventory: ev.Inventory, Spec: ev.Spec, Calendar: cal})
 			}
