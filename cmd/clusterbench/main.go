@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
+	"strings"
 )
 
 // Exit codes (DESIGN.md CLI contract).
@@ -35,6 +37,7 @@ var commands = map[string]func(args []string, stdout, stderr io.Writer) (int, er
 	"inventory": runInventory,
 	"cost":      runCost,
 	"prices":    runPrices,
+	"doctor":    runDoctor,
 }
 
 const usage = `clusterbench: provision and compare container-orchestration clusters
@@ -45,8 +48,10 @@ usage:
   clusterbench inventory --stack NAME [--stacks DIR] [--format table|json]
   clusterbench cost      --preview FILE [--format ...] [--prices FILE] [--usage ...] [--gke-free-tier]
   clusterbench prices import --region R (--aws OFFER.json... | --gcp SKUS.json...) [--out PATH]
+  clusterbench doctor    [--stacks DIR] [--stack NAME]... [--format table|json|markdown] [--severity warn|fail]
+                         [--preview FILE]
 
-exit codes: 0 ok; 1 findings (unpriced items, a stack whose program failed); 2 bad input
+exit codes: 0 ok; 1 findings (unpriced items, a doctor FAIL, a stack whose program failed); 2 bad input
 `
 
 func main() {
@@ -63,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "clusterbench: unknown command %q; one of compare, inventory, cost, prices\n", args[0])
+		fmt.Fprintf(stderr, "clusterbench: unknown command %q; one of %s\n", args[0], strings.Join(commandNames(), ", "))
 		return exitBadInput
 	}
 	code, err := cmd(args[1:], stdout, stderr)
@@ -81,6 +86,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// commandNames lists the subcommands, sorted.
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // newFlags makes a subcommand's flag set: errors are returned, not printed twice.

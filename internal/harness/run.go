@@ -60,6 +60,11 @@ func Run(in spec.Input, program pulumi.RunFunc) (*Result, error) {
 		if err != nil {
 			return res, unwrapRunError(err)
 		}
+		outputs, err := plainOutputs(exports)
+		if err != nil {
+			return res, fmt.Errorf("stack %s: %v", in.Stack, err)
+		}
+		res.Inventory.Outputs = outputs
 		return res, nil
 	case <-time.After(Timeout):
 		return nil, fmt.Errorf("stack %s: the program did not finish within %s under the mock engine", in.Stack, Timeout)

@@ -44,6 +44,9 @@ type Resource struct {
 type Inventory struct {
 	Stack     string     `json:"stack"`
 	Resources []Resource `json:"resources"`
+	// Outputs are the stack's outputs as plain values, secrets as SecretPlaceholder; nil
+	// when the source records none (a preview knows no outputs yet).
+	Outputs map[string]any `json:"-"`
 }
 
 // Custom returns the resources a provider manages (not components, not providers).

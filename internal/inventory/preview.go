@@ -40,6 +40,7 @@ type state struct {
 	Type                 string              `json:"type"`
 	Parent               string              `json:"parent"`
 	Inputs               map[string]any      `json:"inputs"`
+	Outputs              map[string]any      `json:"outputs"`
 	PropertyDependencies map[string][]string `json:"propertyDependencies"`
 }
 
@@ -113,6 +114,9 @@ func buildInventory(states []state) *Inventory {
 		}
 		if inv.Stack == "" {
 			inv.Stack = stackOf(s.URN)
+		}
+		if s.Type == StackType && s.Outputs != nil {
+			inv.Outputs = plain(s.Outputs).(map[string]any)
 		}
 		inv.Resources = append(inv.Resources, resourceOf(s, types))
 	}

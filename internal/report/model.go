@@ -44,6 +44,15 @@ type Stack struct {
 	Excluded       []string                   `json:"excluded"`
 	FaultTolerance *faulttolerance.Assessment `json:"faultTolerance"`
 	Warnings       []string                   `json:"warnings"`
+	// Doctor counts `clusterbench doctor`'s FAIL and WARN findings; nil when the stack
+	// was not diagnosed (not evaluated, or a document priced by cost).
+	Doctor *DoctorCounts `json:"doctor"`
+}
+
+// DoctorCounts are a stack's FAIL and WARN findings from clusterbench doctor.
+type DoctorCounts struct {
+	Fail int `json:"fail"`
+	Warn int `json:"warn"`
 }
 
 // Resources counts a stack's resources.
