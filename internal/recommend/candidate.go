@@ -28,7 +28,10 @@ type Candidate struct {
 
 	config string          // the stack file's config: block
 	input  spec.Input      // as the Pulumi CLI hands it to the program
-	bound  decimal.Decimal // worker hours alone: a lower bound of the monthly cost
+	// bound is the machine hours of its workers and of the control-plane members you run,
+	// at the catalog's prices: every design pays at least that, so a candidate whose bound
+	// exceeds the best design found cannot win.
+	bound decimal.Decimal
 	// refused is the validation's verdict ("" when the spec is valid).
 	refused string
 	// unsized says why no worker count meets the capacity target ("" when one does).
@@ -211,8 +214,22 @@ func (c *Candidate) build(cat *catalog.Catalog, opts spec.Options) {
 		c.refused = err.Error()
 		return
 	}
-	hour, _ := cat.Price(catalog.ComputeKey(c.Cloud, c.Region, c.Workers.MachineType))
-	c.bound = hour.USD.Mul(decimal.NewFromInt(int64(c.Workers.Count) * cost.HoursPerMonth))
+	c.bound = machineHours(cat, c.Cloud, c.Region, c.Workers.MachineType, c.Workers.Count).
+		Add(machineHours(cat, c.Cloud, c.Region, c.ControlPlane.MachineType, c.ControlPlane.Count))
+}
+
+// machineHours is what n machines of a type cost a month at the catalog's hourly price:
+// the part of a design's cost the bound counts (0 for a type the catalog does not price,
+// which keeps it a lower bound).
+func machineHours(cat *catalog.Catalog, cloud, region, machineType string, n int) decimal.Decimal {
+	if n == 0 {
+		return decimal.Zero
+	}
+	hour, ok := cat.Price(catalog.ComputeKey(cloud, region, machineType))
+	if !ok {
+		return decimal.Zero
+	}
+	return hour.USD.Mul(decimal.NewFromInt(int64(n) * cost.HoursPerMonth))
 }
 
 // stackName names a candidate by its choices: swarm-aws-z3-m3-t3-small-x12-natzone.

@@ -27,6 +27,9 @@ type Engine struct {
 	// Parallel is how many candidates are evaluated at once (2 × GOMAXPROCS by default,
 	// as `compare` does: the mock engine waits as much as it computes).
 	Parallel int
+	// Exhaustive evaluates every valid candidate, pruning nothing: what the tests compare
+	// the pruned search against.
+	Exhaustive bool
 
 	mu    sync.Mutex
 	cache map[string]*cached

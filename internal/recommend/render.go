@@ -132,8 +132,11 @@ func renderText(w io.Writer, rep *Report, md bool) error {
 	var per []*Result
 	for _, o := range rep.PerOrchestrator {
 		r, head := o.Best, o.Orchestrator
-		if r == nil {
+		switch {
+		case r == nil && o.Closest != nil:
 			r, head = o.Closest, o.Orchestrator+" (closest; misses the target)"
+		case r == nil:
+			head = o.Orchestrator + " (nothing meets the target)"
 		}
 		heads = append(heads, head)
 		per = append(per, r)
@@ -170,7 +173,7 @@ func renderText(w io.Writer, rep *Report, md bool) error {
 		b.WriteString("\n")
 	}
 	s := rep.Search
-	fmt.Fprintf(&b, "Searched %d candidates in %.2f s: %d with no worker count that meets the target, %d refused by validation, %d pruned (their workers alone cost more than the best found, or their orchestrator cannot tolerate enough), %d evaluated under the mock engine (%d program runs, %d from the cache), %d failed, %d unpriced; %d meet the target.\n",
+	fmt.Fprintf(&b, "Searched %d candidates in %.2f s: %d with no worker count that meets the target, %d refused by validation, %d pruned (their machines alone cost more than the best found, or their control plane tolerates too few failures), %d evaluated under the mock engine (%d program runs, %d from the cache), %d failed, %d unpriced; %d meet the target.\n",
 		s.Considered, s.ElapsedMS/1000, s.Unsized, s.Refused, s.Pruned, s.Evaluated, s.ProgramRuns, s.CacheHits, s.Failed, s.Unpriced, s.Meeting)
 	b.WriteString("Capacity counts workers only (managers and control-plane members run no workloads) before what the kubelet or Docker reserve; costs are the catalog's on-demand list prices, as in compare.\n")
 	_, err := io.WriteString(w, b.String())

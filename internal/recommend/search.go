@@ -52,9 +52,10 @@ type Stats struct {
 	// own loss; more than 2000 workers would be needed).
 	Unsized int `json:"unsized"`
 	Refused int `json:"refusedByValidation"`
-	// Pruned: not evaluated, because their workers alone cost more than the best found
-	// of their orchestrator (or than the top K), or their orchestrator cannot reach the
-	// tolerance asked.
+	// Pruned: not evaluated, because their machines alone (workers and the control-plane
+	// members you run, at the catalog's hourly prices) cost more than the best found of
+	// their orchestrator (or than its top K), or their control-plane choice tolerates
+	// fewer failures than asked (as the model judged it on one design of that choice).
 	Pruned int `json:"pruned"`
 	// Evaluated: run through the program under the mock engine, priced and judged.
 	Evaluated int `json:"evaluated"`
@@ -152,7 +153,7 @@ func (e *Engine) Recommend(t Target) (*Report, error) {
 		valid = append(valid, c)
 	}
 
-	limits := e.limits(valid)
+	choiceLimits, limits := e.limits(valid)
 	reach := 0
 	for _, l := range limits {
 		reach = max(reach, l)
@@ -172,7 +173,7 @@ func (e *Engine) Recommend(t Target) (*Report, error) {
 	for i := 0; i < len(valid); i += batchSize {
 		var todo []*Candidate
 		for _, c := range valid[i:min(i+batchSize, len(valid))] {
-			if limits[c.Orchestrator] < t.Tolerate || cannotWin(c, best[c.Orchestrator], t.Top) {
+			if !e.Exhaustive && (choiceLimits[controlPlaneKey(c)] < t.Tolerate || cannotWin(c, best[c.Orchestrator], t.Top)) {
 				st.Pruned++
 				continue
 			}
@@ -203,7 +204,7 @@ func (e *Engine) Recommend(t Target) (*Report, error) {
 	return rep, nil
 }
 
-// cannotWin: a candidate whose worker hours alone cost more than the Top-th best design
+// cannotWin: a candidate whose machine hours alone cost more than the Top-th best design
 // of its orchestrator found so far cannot enter the answer.
 func cannotWin(c *Candidate, best []*Result, top int) bool {
 	if len(best) < top {
@@ -230,14 +231,20 @@ func less(a, b *Result) bool {
 	return a.Name < b.Name
 }
 
-// limits evaluates, for every orchestrator, cloud and control-plane choice, the cheapest
-// valid candidate, and returns the most control-plane failures each orchestrator's
-// designs tolerate, as the fault-tolerance model judges them.
-func (e *Engine) limits(valid []*Candidate) map[string]int {
+// controlPlaneKey identifies a control-plane choice: what the fault-tolerance model's
+// tolerance depends on (the members you run, or how the provider runs them).
+func controlPlaneKey(c *Candidate) string {
+	return fmt.Sprintf("%s/%s/%d/%s", c.Orchestrator, c.Cloud, c.ControlPlane.Count, c.ControlPlane.Availability)
+}
+
+// limits evaluates, for every control-plane choice (orchestrator, cloud, members or
+// availability), its cheapest valid candidate, and returns the control-plane failures the
+// fault-tolerance model says each choice tolerates, and the most per orchestrator.
+func (e *Engine) limits(valid []*Candidate) (perChoice map[string]int, perOrch map[string]int) {
 	probe := map[string]*Candidate{}
 	var keys []string
 	for _, c := range valid {
-		k := fmt.Sprintf("%s/%s/%d/%s", c.Orchestrator, c.Cloud, c.ControlPlane.Count, c.ControlPlane.Availability)
+		k := controlPlaneKey(c)
 		if p, ok := probe[k]; !ok || c.bound.LessThan(p.bound) || c.bound.Equal(p.bound) && c.Name < p.Name {
 			if !ok {
 				keys = append(keys, k)
@@ -250,17 +257,18 @@ func (e *Engine) limits(valid []*Candidate) map[string]int {
 		cands = append(cands, probe[k])
 	}
 	evs, _ := e.evaluateAll(cands)
-	out := map[string]int{}
+	perChoice, perOrch = map[string]int{}, map[string]int{}
 	for i, r := range evs {
 		o := cands[i].Orchestrator
-		if _, ok := out[o]; !ok {
-			out[o] = 0
+		if _, ok := perOrch[o]; !ok {
+			perOrch[o] = 0
 		}
 		if r.ev.Outcome == evaluate.OK {
-			out[o] = max(out[o], r.ft.ControlPlaneFailuresTolerated)
+			perChoice[keys[i]] = r.ft.ControlPlaneFailuresTolerated
+			perOrch[o] = max(perOrch[o], r.ft.ControlPlaneFailuresTolerated)
 		}
 	}
-	return out
+	return perChoice, perOrch
 }
 
 func limitWords(limits map[string]int, orchs []string) string {
