@@ -26,8 +26,8 @@ type Candidate struct {
 	PrivateNodes bool               `json:"privateNodes"`
 	NatGateways  string             `json:"natGateways"`
 
-	config string          // the stack file's config: block
-	input  spec.Input      // as the Pulumi CLI hands it to the program
+	config string     // the stack file's config: block
+	input  spec.Input // as the Pulumi CLI hands it to the program
 	// bound is the machine hours of its workers and of the control-plane members you run,
 	// at the catalog's prices: every design pays at least that, so a candidate whose bound
 	// exceeds the best design found cannot win.
