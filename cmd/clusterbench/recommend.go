@@ -61,7 +61,7 @@ func runRecommend(args []string, stdout, stderr io.Writer) (int, error) {
 	if *region != "" {
 		c := recommend.RegionCloud(p.catalog, *region)
 		if !slices.Contains(t.Clouds, c) {
-			return exitBadInput, badInput("--region %s: is a %s region, and --cloud is %s", *region, c, *cloud)
+			return exitBadInput, badInput("--region %s: names a region of %s, and --cloud is %s", *region, c, *cloud)
 		}
 		t.Regions[c] = *region
 	}
