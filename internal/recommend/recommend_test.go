@@ -391,6 +391,8 @@ func TestCandidatesAreValidatedStackFiles(t *testing.T) {
 				reasons["public self-managed"]++
 			case strings.Contains(c.refused, "clusterbench:zones = 1: EKS needs at least 2 zones"):
 				reasons["EKS one zone"]++
+			case strings.Contains(c.refused, "is a Graviton (arm64) instance type: "):
+				reasons["Graviton on an amd64 image"]++
 			default:
 				t.Errorf("%s refused for an unexpected reason: %s", c.Name, c.refused)
 			}
@@ -401,6 +403,7 @@ func TestCandidatesAreValidatedStackFiles(t *testing.T) {
 	}
 	assert.Positive(t, reasons["etcd 7"])
 	assert.Positive(t, reasons["public self-managed"])
+	assert.Positive(t, reasons["Graviton on an amd64 image"])
 	assert.Positive(t, reasons["unsized"], "one zone cannot survive its own loss")
 	assert.Greater(t, len(cands), 1000)
 }
