@@ -128,7 +128,7 @@ func TestZoneLossForcesThreeZones(t *testing.T) {
 // e2-standard-2 cost in machine hours (E2 prices are linear), but one boot disk instead
 // of four, so the bigger type wins; 8 GiB is one e2-standard-2. Everything else is equal,
 // so the two answers differ by the machine hours alone:
-// (0.2680456 − 0.0670114) × 730 = $146.76 a month.
+// (0.2680456 − 0.0670114) × 730 = $146.75 a month.
 func TestCapacityForcesABiggerMachineType(t *testing.T) {
 	small := search(t, Target{Clouds: []string{spec.GCP}, Orchestrators: []string{spec.Managed}, MinMemoryGiB: 8}).Cheapest
 	big := search(t, Target{Clouds: []string{spec.GCP}, Orchestrators: []string{spec.Managed}, MinMemoryGiB: 32}).Cheapest
