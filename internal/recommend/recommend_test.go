@@ -407,3 +407,16 @@ func TestCandidatesAreValidatedStackFiles(t *testing.T) {
 	assert.Positive(t, reasons["unsized"], "one zone cannot survive its own loss")
 	assert.Greater(t, len(cands), 1000)
 }
+
+// A capacity no network addresses: nothing is evaluated, and the report says why per
+// orchestrator (the validation's own arithmetic), not just "nothing meets".
+func TestCapacityNoNetworkAddresses(t *testing.T) {
+	rep := search(t, Target{Clouds: []string{spec.AWS}, Orchestrators: []string{spec.Managed}, SurviveZoneLoss: true, MinVCPU: 3000})
+	assert.False(t, rep.Met)
+	assert.Nil(t, rep.Closest)
+	assert.Zero(t, rep.Search.Evaluated)
+	note := per(rep, spec.Managed).Note
+	assert.Contains(t, note, "no design could be evaluated, e.g. refused eks-")
+	assert.Contains(t, note, "clusterbench:workers.max = ")
+	assert.Contains(t, note, "pod addresses per")
+}

@@ -145,7 +145,7 @@ func renderText(w io.Writer, rep *Report, md bool) error {
 	table(&b, md, heads, columns(per))
 	for _, o := range rep.PerOrchestrator {
 		if o.Note != "" {
-			fmt.Fprintf(&b, "%s: %s.\n", o.Orchestrator, o.Note)
+			fmt.Fprintf(&b, "%s: %s\n", o.Orchestrator, strings.TrimSuffix(o.Note, ".")+".")
 		}
 	}
 	b.WriteString("\n")

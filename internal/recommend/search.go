@@ -141,7 +141,18 @@ func (e *Engine) Recommend(t Target) (*Report, error) {
 	cands := generate(&t, cat, e.opts)
 	st.Considered = len(cands)
 	var valid []*Candidate
+	// why keeps, per orchestrator, the first reason a candidate was set aside: what the
+	// report says when none of that orchestrator's candidates could be evaluated.
+	why := map[string]string{}
 	for _, c := range cands {
+		// A validation refusal says more than a sizing one, and a count no zone layout
+		// reaches more than a single zone.
+		switch {
+		case c.refused != "" && !strings.HasPrefix(why[c.Orchestrator], "refused "):
+			why[c.Orchestrator] = "refused " + c.Name + ": " + c.refused
+		case c.unsized != "" && (why[c.Orchestrator] == "" || strings.Contains(why[c.Orchestrator], ": one zone: ")):
+			why[c.Orchestrator] = c.Name + ": " + c.unsized
+		}
 		if c.unsized != "" {
 			st.Unsized++
 			continue
@@ -151,6 +162,9 @@ func (e *Engine) Recommend(t Target) (*Report, error) {
 			continue
 		}
 		valid = append(valid, c)
+	}
+	for _, c := range valid {
+		delete(why, c.Orchestrator) // some of its designs were valid: nothing to explain here
 	}
 
 	choiceLimits, limits := e.limits(valid)
@@ -199,6 +213,11 @@ func (e *Engine) Recommend(t Target) (*Report, error) {
 		}
 	}
 	rep.finish(&t, judged, best, limits)
+	for i, o := range rep.PerOrchestrator {
+		if r, ok := why[o.Orchestrator]; ok && o.Best == nil && o.Closest == nil {
+			rep.PerOrchestrator[i].Note = "no design could be evaluated, e.g. " + r
+		}
+	}
 	st.ProgramRuns = e.runs() - runsBefore
 	st.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 	return rep, nil
