@@ -115,3 +115,28 @@ func TestUsageListsRecommend(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "clusterbench recommend --cloud aws|gcp|any")
 }
+
+// The JSON contract when nothing meets: no cheapest, no top designs ([] not null), the
+// closest named with its misses, every orchestrator's closest too.
+func TestRecommendJSONWhenNothingMeets(t *testing.T) {
+	code, out, _ := cli(t, "recommend", "--cloud", "gcp", "--survive-zone-loss", "--min-vcpu", "16", "--max-monthly", "100", "--format", "json")
+	assert.Equal(t, 1, code)
+	var raw map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(out), &raw))
+	assert.Equal(t, "false", string(raw["met"]))
+	assert.Equal(t, "null", string(raw["cheapest"]))
+	assert.Equal(t, "[]", string(raw["top"]))
+	assert.Equal(t, "[]", string(raw["gaps"]))
+	var rep recommend.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	require.NotNil(t, rep.Closest)
+	require.Len(t, rep.Closest.Misses, 1)
+	assert.Contains(t, rep.Closest.Misses[0], "over --max-monthly $100.00")
+	require.Len(t, rep.PerOrchestrator, 3)
+	for _, o := range rep.PerOrchestrator {
+		assert.Nil(t, o.Best)
+		assert.NotNil(t, o.Closest, o.Orchestrator)
+	}
+	assert.Equal(t, 100.0, *rep.Target.MaxMonthlyUSD)
+	assert.Equal(t, map[string]string{"gcp": "us-central1"}, rep.Target.Regions)
+}
