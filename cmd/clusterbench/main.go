@@ -38,6 +38,7 @@ var commands = map[string]func(args []string, stdout, stderr io.Writer) (int, er
 	"cost":      runCost,
 	"prices":    runPrices,
 	"doctor":    runDoctor,
+	"recommend": runRecommend,
 }
 
 const usage = `clusterbench: provision and compare container-orchestration clusters
@@ -50,6 +51,10 @@ usage:
   clusterbench prices import --region R (--aws OFFER.json... | --gcp SKUS.json...) [--out PATH]
   clusterbench doctor    [--stacks DIR] [--stack NAME]... [--format table|json|markdown] [--severity warn|fail]
                          [--preview FILE]
+  clusterbench recommend --cloud aws|gcp|any --orchestrator managed|selfmanaged|swarm|any [--region R]
+                         [--survive-zone-loss] [--tolerate N] [--min-vcpu N] [--min-memory-gib N]
+                         [--private-nodes] [--max-monthly USD] [--usage ...] [--prices FILE] [--top K]
+                         [--format table|json|markdown] [--emit-stack DIR]
 
 exit codes: 0 ok; 1 findings (unpriced items, a doctor FAIL, a stack whose program failed); 2 bad input
 `

@@ -129,6 +129,7 @@ func validateControlPlane(s *Spec, set func(string) bool, ps *problems) {
 			ps.add("controlPlane.count", v, "must be at most %d %s", limit, what)
 		}
 		validateMachineType(s.Cloud, "controlPlane.machineType", cp.MachineType, ps)
+		validateNodeArchitecture(s, "controlPlane.machineType", cp.MachineType, ps)
 	}
 	if cp.Availability == Zonal && !s.IsGKE() {
 		ps.add("controlPlane.availability", cp.Availability, "zonal applies to GKE only (EKS is always regional; self-managed and swarm control planes spread over zones by count)")
@@ -161,11 +162,21 @@ func validateWorkers(s *Spec, ps *problems) {
 		ps.add("workers.diskGb", strconv.Itoa(w.DiskGb), "must be between 20 and 16384 GB")
 	}
 	validateMachineType(s.Cloud, "workers.machineType", w.MachineType, ps)
+	validateNodeArchitecture(s, "workers.machineType", w.MachineType, ps)
 	if s.IsEKS() && ec2Accelerated(w.MachineType) {
 		// The standard AL2023 AMI types have no GPU or Neuron drivers, and EKS refuses
 		// them for some of these types ("not a valid instance type for requested
 		// amiType"); the accelerated AMI types need device plugins the program lacks.
 		ps.add("workers.machineType", w.MachineType, "is a GPU or accelerator instance type (series g, p, inf, trn, dl): EKS nodes of this type need an accelerated AMI type and a device plugin, which clusterbench does not set up yet; choose a general-purpose type such as t3.large, or m7g.large on Graviton")
+	}
+}
+
+// validateNodeArchitecture: self-managed and Swarm nodes on EC2 boot the official Debian
+// 12 amd64 image (nodegroup.LookupAwsImage) and their bootstraps fetch amd64 binaries;
+// EC2 refuses to launch an x86_64 image on a Graviton (arm64) type, so no node would start.
+func validateNodeArchitecture(s *Spec, key, machineType string, ps *problems) {
+	if s.Cloud == AWS && s.Orchestrator != Managed && Ec2Graviton(machineType) {
+		ps.add(key, machineType, "is a Graviton (arm64) instance type: %s nodes boot the Debian 12 amd64 image, which EC2 does not launch on arm64; choose an x86 type such as t3.large or m5.large (EKS runs Graviton nodes)", s.Orchestrator)
 	}
 }
 

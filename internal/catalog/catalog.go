@@ -51,15 +51,18 @@ type Catalog struct {
 	entries map[string]Entry
 	free    []string
 	support *kubeversion.Calendar
+	// machines are the machine types' vCPU and memory, by "<cloud>/<name>" (machines.go).
+	machines map[string]MachineType
 }
 
 // file is the YAML shape of the embedded catalog and of a --prices file.
 type file struct {
-	Version           string    `yaml:"version"`
-	Date              string    `yaml:"date"`
-	Entries           []Entry   `yaml:"entries"`
-	Free              []string  `yaml:"free"`
-	KubernetesSupport []Support `yaml:"kubernetesSupport"`
+	Version           string        `yaml:"version"`
+	Date              string        `yaml:"date"`
+	Entries           []Entry       `yaml:"entries"`
+	Free              []string      `yaml:"free"`
+	KubernetesSupport []Support     `yaml:"kubernetesSupport"`
+	MachineTypes      []MachineType `yaml:"machineTypes"`
 }
 
 var (
@@ -76,8 +79,11 @@ func Default() (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalog{entries: map[string]Entry{}, support: cal}
+	c := &Catalog{entries: map[string]Entry{}, support: cal, machines: map[string]MachineType{}}
 	if err := c.merge(embeddedCatalog, "embedded catalog.yaml"); err != nil {
+		return nil, err
+	}
+	if err := c.machineCoverage("embedded catalog.yaml"); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -149,6 +155,9 @@ func (c *Catalog) merge(data []byte, name string) error {
 	}
 	c.free = append(c.free, f.Free...)
 	c.support.Add(f.KubernetesSupport)
+	for _, m := range f.MachineTypes {
+		c.machines[m.Cloud+"/"+m.Name] = m
+	}
 	return nil
 }
 
@@ -164,6 +173,7 @@ func (f *file) validate(name string) error {
 		problems = append(problems, f.Entries[i].problems(i)...)
 	}
 	problems = append(problems, kubeversion.Problems(f.KubernetesSupport)...)
+	problems = append(problems, machineProblems(f.MachineTypes)...)
 	for _, t := range f.Free {
 		// "*" or "aws:*" would price whole billing clouds at $0 without a word; free
 		// providers ("random:*") and modules ("aws:iam/*") are fine.
