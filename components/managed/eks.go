@@ -69,9 +69,6 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksArgs, opts ...pulu
 		return nil, err
 	}
 	b := &eksBuilder{ctx: ctx, name: name, args: args, s: args.Spec, parent: pulumi.Parent(c)}
-	// The cluster's name is fixed (stack-qualified) because its log group must be named
-	// after it before it exists: /aws/eks/<cluster>/cluster.
-	b.clusterName = fmt.Sprintf("%s-%s", ctx.Stack(), name)
 	steps := []func() error{b.controlPlane, b.privateEndpointAccess, b.oidcProvider, b.nodeRole, b.coreAddons, b.nodeGroup, b.lateAddons, b.accessEntries}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -99,9 +96,11 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksArgs, opts ...pulu
 
 // eksBuilder carries what the steps share; each step adds one concern's resources.
 type eksBuilder struct {
-	ctx         *pulumi.Context
-	name        string
-	clusterName string
+	ctx  *pulumi.Context
+	name string
+	// clusterName is the cluster role's name, picked by IAM on the role's creation (see
+	// controlPlane).
+	clusterName pulumi.StringOutput
 	args        *EksArgs
 	s           *spec.Spec
 	parent      pulumi.ResourceOption
@@ -117,14 +116,54 @@ func (b *eksBuilder) managedPolicy(path string) pulumi.String {
 	return pulumi.String(fmt.Sprintf("arn:%s:iam::aws:policy/%s", b.args.Partition, path))
 }
 
+// eksNamePrefixMax: an IAM role name is at most 64 characters, and a name prefix leaves
+// 26 of them to the provider's unique suffix.
+const eksNamePrefixMax = 64 - 26
+
+// eksNamePrefix is "<stack>-<name>-", cut to eksNamePrefixMax, in the characters both an
+// IAM role name and an EKS cluster name allow ([0-9A-Za-z_-], starting alphanumeric).
+func eksNamePrefix(stack, name string) string {
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, stack+"-"+name)
+	clean = strings.TrimLeft(clean, "-_")
+	if clean == "" {
+		clean = "eks"
+	}
+	if len(clean) > eksNamePrefixMax-1 {
+		clean = clean[:eksNamePrefixMax-1]
+	}
+	return clean + "-"
+}
+
 // controlPlane: the cluster role, the secrets key, the log group and the cluster.
+//
+// Names. EKS writes control-plane logs to /aws/eks/<cluster>/cluster and recreates that
+// group while a deleted cluster shuts down, so a fixed cluster name makes the next
+// `pulumi up` after `pulumi destroy` fail with ResourceAlreadyExistsException on the log
+// group (terraform-aws-eks#2486, #2763); a second checkout with the same stack name in
+// the account collides on both. A hash of project, stack and account would give the same
+// name again, so the name must be chosen per creation, and known before the cluster
+// exists (the log group comes first, or EKS creates it with logs kept forever). The
+// cluster role is created first anyway: it is named by IAM from a prefix (the provider
+// appends a 26-character timestamp and counter on every creation, whatever Pulumi's
+// auto-naming is configured to), and the cluster and its log group take that name. A
+// name prefix, not Pulumi's auto-name, so the stack's name stays readable in the
+// console; pulumi-random, the usual way, is not available from the module proxy.
 func (b *eksBuilder) controlPlane() error {
 	ctx, name, s := b.ctx, b.name, b.s
 	// The control plane's role: EKS manages ENIs and load balancers with it.
-	role, err := iam.NewRole(ctx, name+"-cluster", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("eks.amazonaws.com"))}, b.parent)
+	role, err := iam.NewRole(ctx, name+"-cluster", &iam.RoleArgs{
+		NamePrefix:       pulumi.String(eksNamePrefix(ctx.Stack(), name)),
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("eks.amazonaws.com")),
+	}, b.parent)
 	if err != nil {
 		return err
 	}
+	b.clusterName = role.Name
 	attach, err := iam.NewRolePolicyAttachment(ctx, name+"-cluster-policy", &iam.RolePolicyAttachmentArgs{
 		Role: role.Name, PolicyArn: b.managedPolicy("AmazonEKSClusterPolicy"),
 	}, b.parent)
@@ -175,13 +214,13 @@ func (b *eksBuilder) controlPlane() error {
 		// STANDARD); the next `pulumi up` must not try to downgrade it. Who created the
 		// cluster is decided once, at creation.
 		pulumi.IgnoreChanges([]string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}),
-		// The name is fixed, so a replacement must delete first or collide.
+		// A replacement keeps the role and so the name: it must delete first or collide.
 		pulumi.DeleteBeforeReplace(true),
 		// The pinned provider has no EKS deletion protection; Pulumi's protect refuses
 		// `pulumi destroy` until `pulumi state unprotect` (README).
 		pulumi.Protect(s.DeletionProtection)}
 	b.cluster, err = eks.NewCluster(ctx, name, &eks.ClusterArgs{
-		Name:    pulumi.String(b.clusterName),
+		Name:    b.clusterName,
 		RoleArn: role.Arn,
 		Version: pulumi.String(s.KubernetesVersion),
 		VpcConfig: eks.ClusterVpcConfigArgs{

@@ -94,7 +94,7 @@ func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulu
 	}
 	parent := pulumi.Parent(c)
 
-	sa, roles, err := nodeServiceAccount(ctx, name, s, parent)
+	sa, roles, err := nodeServiceAccount(ctx, name, s, net, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -120,9 +120,17 @@ func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulu
 }
 
 // nodeServiceAccount is a dedicated node identity holding only nodeServiceAccountRoles.
-func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, parent pulumi.ResourceOption) (*serviceaccount.Account, []pulumi.Resource, error) {
+//
+// Its id is not Pulumi's to pick (the provider requires accountId), and a fixed one
+// (<stack>-<name>-nodes) collides when a second checkout creates the same stack in the
+// project (issue 11, item 2). It takes a suffix from the network's name, which Pulumi
+// auto-names anew on every creation (pulumi-random, the usual way, is not available
+// from the module proxy); the network is created first anyway.
+func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, net *network.GcpNetwork, parent pulumi.ResourceOption) (*serviceaccount.Account, []pulumi.Resource, error) {
 	sa, err := serviceaccount.NewAccount(ctx, name+"-nodes", &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(gcpname.AccountID(ctx.Stack(), name, "nodes")),
+		AccountId: net.NetworkName.ApplyT(func(seed string) string {
+			return gcpname.Unique(30, seed, ctx.Stack(), name, "nodes")
+		}).(pulumi.StringOutput),
 		DisplayName: pulumi.Sprintf("GKE nodes of %s/%s", ctx.Stack(), name),
 		Project:     pulumi.String(s.Project),
 	}, parent)

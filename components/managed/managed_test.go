@@ -243,7 +243,9 @@ func TestEksProperties(t *testing.T) {
 	assert.Equal(t, []any{"secrets"}, c.List("encryptionConfig.resources"))
 	assert.Equal(t, "API", c.String("accessConfig.authenticationMode"))
 	assert.Equal(t, true, c.Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
-	assert.Equal(t, "eks-cluster", c.String("name"))
+	// Named after the cluster role, which IAM names from a prefix on every creation
+	// (program's TestNoFixedPhysicalNamesCollideAcrossCreations checks a second one).
+	assert.Equal(t, harness.PrefixedName("cluster-cluster", "eks-cluster-"), c.String("name"))
 	assert.Equal(t, []string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}, c.IgnoreChanges,
 		"automatic upgrades are not downgraded; the creator is decided at creation")
 	assert.True(t, c.Protect, "deletionProtection defaults to true")
@@ -253,7 +255,8 @@ func TestEksProperties(t *testing.T) {
 
 	assert.Equal(t, true, one(t, inv, "aws:kms/key:Key").Bool("enableKeyRotation"))
 	logs := one(t, inv, "aws:cloudwatch/logGroup:LogGroup")
-	assert.Equal(t, "/aws/eks/eks-cluster/cluster", logs.String("name"))
+	assert.Equal(t, "/aws/eks/"+c.String("name")+"/cluster", logs.String("name"), "the group EKS writes to, created before the cluster")
+	assert.Contains(t, c.DependsOn, logs.URN)
 	assert.Equal(t, 30.0, logs.Inputs["retentionInDays"])
 
 	lt := one(t, inv, launchTmpl)

@@ -58,9 +58,9 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 // NewResource records a registration and returns the inputs plus the computed outputs a
 // real provider would add.
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	parentURN, ignore, protect := "", []string(nil), false
+	parentURN, ignore, protect, deps := "", []string(nil), false, []string(nil)
 	if rpc := args.RegisterRPC; rpc != nil {
-		parentURN, ignore, protect = rpc.GetParent(), rpc.GetIgnoreChanges(), rpc.GetProtect()
+		parentURN, ignore, protect, deps = rpc.GetParent(), rpc.GetIgnoreChanges(), rpc.GetProtect(), rpc.GetDependencies()
 	}
 	urn := r.urn(parentURN, args.TypeToken, args.Name)
 	id := ""
@@ -73,7 +73,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.resources = append(r.resources, inventory.Resource{
 		URN: urn, ID: id, Type: args.TypeToken, Name: args.Name,
 		ParentURN: parentURN, Parent: parentType, Component: !args.Custom,
-		Inputs: plainMap(args.Inputs), IgnoreChanges: ignore, Protect: protect,
+		Inputs: plainMap(args.Inputs), IgnoreChanges: ignore, Protect: protect, DependsOn: deps,
 	})
 	r.mu.Unlock()
 	if !args.Custom {
