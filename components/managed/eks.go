@@ -44,9 +44,10 @@ type EksArgs struct {
 	Network *network.AwsNetwork
 	// Partition is the AWS partition ("aws", "aws-cn", "aws-us-gov") for managed policy ARNs.
 	Partition string
-	// Caller is the ARN of the identity running Pulumi (the cluster's creator on the
-	// first `pulumi up`).
-	Caller string
+	// Deployer is the IAM principal running Pulumi: a user's ARN, or for an assumed-role
+	// session the role's ARN (iam.GetSessionContext's issuer ARN), never the STS ARN.
+	// It gets a cluster-admin access entry of its own unless adminPrincipals lists it.
+	Deployer string
 }
 
 // EksCluster is an EKS control plane with one managed node group and the core add-ons.
@@ -211,8 +212,9 @@ func (b *eksBuilder) controlPlane() error {
 	}
 	clusterOpts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{attach, keyAccess, logs}),
 		// EKS upgrades a cluster itself when its version leaves standard support (policy
-		// STANDARD); the next `pulumi up` must not try to downgrade it. Who created the
-		// cluster is decided once, at creation.
+		// STANDARD); the next `pulumi up` must not try to downgrade it. The bootstrap flag
+		// is create-only: a cluster made before it was always false must not be replaced
+		// for it (README: import its creator's entry).
 		pulumi.IgnoreChanges([]string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}),
 		// A replacement keeps the role and so the name: it must delete first or collide.
 		pulumi.DeleteBeforeReplace(true),
@@ -237,9 +239,15 @@ func (b *eksBuilder) controlPlane() error {
 		// The API default is EXTENDED: $0.60/h instead of $0.10/h once the version leaves
 		// standard support (AWS Containers blog, extended support pricing, 2024-04-01).
 		UpgradePolicy: eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String("STANDARD")},
+		// Never bootstrapped: the creator's bootstrapped entry is outside Pulumi's state
+		// (it can never be revoked), and whether the creator is listed changes later,
+		// when adding it gets a 409 ResourceInUseException and removing it deletes its
+		// only entry (terraform-aws-eks#3293, #2969). accessEntries admits the deployer
+		// with an entry of its own instead, as terraform-aws-eks's
+		// enable_cluster_creator_admin_permissions does.
 		AccessConfig: eks.ClusterAccessConfigArgs{
 			AuthenticationMode:                      pulumi.String("API"),
-			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(!b.creatorListed()),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(false),
 		},
 		// The core add-ons below are EKS managed add-ons, not the self-managed copies.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
@@ -435,18 +443,6 @@ func eksAmiType(machineType string) string {
 	return eksAmiTypeX86
 }
 
-// creatorListed: the identity creating the cluster is itself in adminPrincipals. It is
-// then admitted by its access entry and not by bootstrapClusterCreatorAdminPermissions:
-// never both (EKS refuses a second entry for one principal).
-func (b *eksBuilder) creatorListed() bool {
-	for _, p := range b.s.AdminPrincipals {
-		if principalKey(p) == principalKey(b.args.Caller) {
-			return true
-		}
-	}
-	return false
-}
-
 // principalKey reduces an IAM ARN, or the STS ARN of a role's session, to
 // "account:role/name" or "account:user/name" (paths dropped).
 func principalKey(arn string) string {
@@ -466,15 +462,39 @@ func principalKey(arn string) string {
 	return account + ":" + kind + "/" + name
 }
 
-// accessEntries admit each adminPrincipal as cluster admin.
+// admins are the principals that get a cluster-admin access entry: every
+// adminPrincipal, and the deployer unless it is listed (EKS refuses a second entry for
+// one principal). Each is keyed by principalKey, which names its resources: the
+// deployer's entry is the same resource whether it comes from the list or not, so
+// listing or unlisting the deployer later replaces nothing.
+func (b *eksBuilder) admins() (keys []string, arns map[string]string) {
+	arns = map[string]string{}
+	add := func(arn string) {
+		if arn == "" {
+			return
+		}
+		k := principalKey(arn)
+		if _, ok := arns[k]; !ok {
+			keys = append(keys, k)
+			arns[k] = arn
+		}
+	}
+	for _, p := range b.s.AdminPrincipals {
+		add(p)
+	}
+	add(b.args.Deployer)
+	return keys, arns
+}
+
+// accessEntries admit each admin as cluster admin, in Pulumi's state (revocable).
 func (b *eksBuilder) accessEntries() error {
-	for _, principal := range b.s.AdminPrincipals {
+	keys, arns := b.admins()
+	for _, key := range keys {
 		// Named after the principal (account and name), so reordering the list replaces
 		// nothing and the same role name in two accounts does not collide.
-		_, id, _ := strings.Cut(principal, ":iam::")
-		rname := fmt.Sprintf("%s-admin-%s", b.name, strings.NewReplacer("/", "-", ":", "-").Replace(id))
+		rname := fmt.Sprintf("%s-admin-%s", b.name, strings.NewReplacer("/", "-", ":", "-").Replace(key))
 		entry, err := eks.NewAccessEntry(b.ctx, rname, &eks.AccessEntryArgs{
-			ClusterName: b.cluster.Name, PrincipalArn: pulumi.String(principal), Type: pulumi.String("STANDARD"),
+			ClusterName: b.cluster.Name, PrincipalArn: pulumi.String(arns[key]), Type: pulumi.String("STANDARD"),
 		}, b.parent)
 		if err != nil {
 			return err

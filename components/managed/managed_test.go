@@ -79,7 +79,7 @@ func TestEksStackCounts(t *testing.T) {
 		"aws:eks/addon:Addon": 4, eksCluster: 1, nodeGroup: 1,
 		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1, "aws:iam/role:Role": 3,
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5, "aws:kms/key:Key": 1,
-		"aws:iam/rolePolicy:RolePolicy": 1,
+		"aws:iam/rolePolicy:RolePolicy": 1, accessEntry: 1, accessPolicy: 1,
 	}, inventory.CountByType(inv.Custom()))
 	assert.Equal(t, map[string]int{managed.EksClusterType: 1, network.AwsNetworkType: 1}, inventory.CountByType(inv.Components()))
 	for _, r := range inv.Custom() {
@@ -123,9 +123,9 @@ func TestEksVariants(t *testing.T) {
 		{"public endpoint opens no security group", nil, func(t *testing.T, inv *inventory.Inventory) {
 			assert.Empty(t, inv.OfType(ingressRule), "the public endpoint is limited by publicAccessCidrs")
 		}},
-		{"admin principals get access entries", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/ops/alice"]`}, func(t *testing.T, inv *inventory.Inventory) {
-			assert.Len(t, inv.OfType(accessEntry), 2)
-			assert.Len(t, inv.OfType(accessPolicy), 2)
+		{"admin principals get access entries, the deployer too", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/ops/alice"]`}, func(t *testing.T, inv *inventory.Inventory) {
+			assert.Len(t, inv.OfType(accessEntry), 3)
+			assert.Len(t, inv.OfType(accessPolicy), 3)
 			for _, a := range inv.OfType(accessPolicy) {
 				assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", a.String("policyArn"))
 				assert.Equal(t, "cluster", a.String("accessScope.type"))
@@ -210,24 +210,61 @@ func TestEksRefusesAcceleratedInstanceFamilies(t *testing.T) {
 	}
 }
 
-// Never both for one principal: a creator that is also listed is admitted by its access
-// entry, not by bootstrapClusterCreatorAdminPermissions. (The harness's caller identity
-// is arn:aws:iam::123456789012:user/clusterbench.)
-func TestEksCreatorIsAdmittedOnce(t *testing.T) {
-	cases := []struct {
-		name      string
-		principal string
-		bootstrap bool
-	}{
-		{"creator not listed", "arn:aws:iam::123456789012:role/platform", true},
-		{"creator listed", "arn:aws:iam::123456789012:user/clusterbench", false},
+// Every admin is an access entry in Pulumi's state: never bootstrapped (EKS's bootstrapped
+// entry cannot be revoked, and listing the creator later gets a 409; terraform-aws-eks
+// #3293, #2969). The deployer gets its own entry unless it is listed, and the same
+// resource either way, so listing or unlisting it replaces nothing. (The harness's
+// caller identity is arn:aws:iam::123456789012:user/clusterbench.)
+func TestEksAdminsAreAccessEntriesInState(t *testing.T) {
+	const deployer = "arn:aws:iam::123456789012:user/clusterbench"
+	entries := func(inv *inventory.Inventory) map[string]string {
+		out := map[string]string{}
+		for _, e := range inv.OfType(accessEntry) {
+			out[e.URN] = e.String("principalArn")
+		}
+		for _, a := range inv.OfType(accessPolicy) {
+			assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", a.String("policyArn"))
+			assert.Equal(t, "cluster", a.String("accessScope.type"))
+		}
+		assert.Len(t, inv.OfType(accessPolicy), len(out), "one cluster-admin association per entry")
+		return out
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			inv := run(t, stack(t, "eks", "clusterbench:adminPrincipals", `["`+tc.principal+`"]`)).Inventory
-			assert.Equal(t, tc.bootstrap, one(t, inv, eksCluster).Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
-			assert.Equal(t, tc.principal, one(t, inv, accessEntry).String("principalArn"))
-		})
+	unlisted := run(t, stack(t, "eks", "clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform"]`)).Inventory
+	listed := run(t, stack(t, "eks", "clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform", "`+deployer+`"]`)).Inventory
+	none := run(t, stack(t, "eks", "clusterbench:adminPrincipals", "<unset>")).Inventory
+	for _, inv := range []*inventory.Inventory{unlisted, listed, none} {
+		assert.Equal(t, false, one(t, inv, eksCluster).Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
+	}
+	assert.Equal(t, entries(listed), entries(unlisted), "the deployer's entry is one resource, listed or not")
+	assert.ElementsMatch(t, []string{"arn:aws:iam::123456789012:role/platform", deployer}, values(entries(listed)))
+	assert.Equal(t, []string{deployer}, values(entries(none)), "no adminPrincipals: the deployer alone")
+}
+
+func values(m map[string]string) []string {
+	var out []string
+	for _, k := range inventory.SortedKeys(m) {
+		out = append(out, m[k])
+	}
+	return out
+}
+
+// An assumed-role caller's STS session ARN is refused by access entries: the entry names
+// the role behind the session, as iam.GetSessionContext gives it (with its path).
+func TestEksDeployerInAnAssumedRoleIsAdmittedAsTheRole(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"
+	caller := map[string]any{"id": "123456789012", "accountId": "123456789012", "userId": "AROAEXAMPLE:alice",
+		"arn": "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice"}
+	session := map[string]any{"id": caller["arn"], "arn": caller["arn"], "issuerArn": role, "issuerId": "AROAEXAMPLE",
+		"issuerName": "AWSReservedSSO_Admin_0123456789abcdef", "sessionName": "alice"}
+	invokes := map[string]map[string]any{
+		"aws:index/getCallerIdentity:getCallerIdentity": caller,
+		"aws:iam/getSessionContext:getSessionContext":   session,
+	}
+	for _, principals := range []string{"<unset>", `["` + role + `"]`} {
+		res, err := harness.RunWith(stack(t, "eks", "clusterbench:adminPrincipals", principals), program.Run, harness.Options{Invokes: invokes})
+		require.NoError(t, err)
+		e := one(t, res.Inventory, accessEntry)
+		assert.Equal(t, role, e.String("principalArn"), "the role, never the STS session")
 	}
 }
 
@@ -242,12 +279,12 @@ func TestEksProperties(t *testing.T) {
 	assert.Equal(t, []any{"203.0.113.0/24"}, c.List("vpcConfig.publicAccessCidrs"), "public endpoint only for adminCidrs")
 	assert.Equal(t, []any{"secrets"}, c.List("encryptionConfig.resources"))
 	assert.Equal(t, "API", c.String("accessConfig.authenticationMode"))
-	assert.Equal(t, true, c.Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
+	assert.Equal(t, false, c.Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
 	// Named after the cluster role, which IAM names from a prefix on every creation
 	// (program's TestNoFixedPhysicalNamesCollideAcrossCreations checks a second one).
 	assert.Equal(t, harness.PrefixedName("cluster-cluster", "eks-cluster-"), c.String("name"))
 	assert.Equal(t, []string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}, c.IgnoreChanges,
-		"automatic upgrades are not downgraded; the creator is decided at creation")
+		"automatic upgrades are not downgraded; a cluster once bootstrapped is not replaced")
 	assert.True(t, c.Protect, "deletionProtection defaults to true")
 	key := one(t, inv, "aws:iam/rolePolicy:RolePolicy")
 	assert.Contains(t, key.String("policy"), "kms:DescribeKey", "the cluster role may use the secrets key")
