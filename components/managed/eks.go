@@ -36,6 +36,8 @@ const (
 	// ebsCsiServiceAccount is the controller's service account in the aws-ebs-csi-driver
 	// add-on, which its IRSA role trusts.
 	ebsCsiServiceAccount = "system:serviceaccount:kube-system:ebs-csi-controller-sa"
+	// vpcCniServiceAccount runs the vpc-cni add-on's aws-node DaemonSet.
+	vpcCniServiceAccount = "system:serviceaccount:kube-system:aws-node"
 )
 
 // EksArgs configure an EKS cluster.
@@ -303,14 +305,19 @@ func oidcIssuer(c *eks.Cluster) pulumi.StringOutput {
 	}).(pulumi.StringOutput)
 }
 
-// nodeRole is the nodes' role: join the cluster, run the VPC CNI, pull from ECR.
+// nodeRole is the nodes' role: join the cluster and pull from ECR. Not the VPC CNI's
+// AmazonEKS_CNI_Policy (it may create and delete any ENI in the account, and every pod
+// that reaches the node's credentials would hold it): the CNI gets its own IRSA role
+// (coreAddons), as EKS's user guide recommends ("Configure Amazon VPC CNI plugin to use
+// IRSA"). terraform-aws-eks's iam_role_attach_cni_policy = false does the same and warns
+// that the permissions must then reach aws-node another way or nodes never join.
 func (b *eksBuilder) nodeRole() error {
 	var err error
 	b.nodeRoleRes, err = iam.NewRole(b.ctx, b.name+"-node", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com"))}, b.parent)
 	if err != nil {
 		return err
 	}
-	for _, policy := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"} {
+	for _, policy := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"} {
 		a, err := iam.NewRolePolicyAttachment(b.ctx, b.name+"-node-"+policy, &iam.RolePolicyAttachmentArgs{
 			Role: b.nodeRoleRes.Name, PolicyArn: b.managedPolicy(policy),
 		}, b.parent)
@@ -322,15 +329,22 @@ func (b *eksBuilder) nodeRole() error {
 	return nil
 }
 
-// coreAddons must run before nodes join: without the CNI no node becomes Ready.
+// coreAddons must run before nodes join: without the CNI no node becomes Ready. The
+// CNI's role (and its policy) exists before the add-on, so aws-node starts with it.
 func (b *eksBuilder) coreAddons() error {
-	for _, addon := range []string{"vpc-cni", "kube-proxy"} {
-		a, err := b.addon(addon, nil)
-		if err != nil {
-			return err
-		}
-		b.nodeDeps = append(b.nodeDeps, a)
+	cni, cniPolicy, err := b.irsaRole("vpc-cni", vpcCniServiceAccount, "AmazonEKS_CNI_Policy")
+	if err != nil {
+		return err
 	}
+	a, err := b.addon("vpc-cni", cni.Arn, cniPolicy)
+	if err != nil {
+		return err
+	}
+	b.nodeDeps = append(b.nodeDeps, a)
+	if a, err = b.addon("kube-proxy", nil); err != nil {
+		return err
+	}
+	b.nodeDeps = append(b.nodeDeps, a)
 	return nil
 }
 
@@ -339,21 +353,32 @@ func (b *eksBuilder) lateAddons() error {
 	if _, err := b.addon("coredns", nil); err != nil {
 		return err
 	}
-	role, err := b.ebsCsiRole()
+	role, policy, err := b.irsaRole("ebs-csi", ebsCsiServiceAccount, "service-role/AmazonEBSCSIDriverPolicy")
 	if err != nil {
 		return err
 	}
-	_, err = b.addon("aws-ebs-csi-driver", role.Arn)
+	_, err = b.addon("aws-ebs-csi-driver", role.Arn, policy)
 	return err
 }
 
-func (b *eksBuilder) addon(addon string, serviceAccountRole pulumi.StringInput) (*eks.Addon, error) {
-	opts := []pulumi.ResourceOption{b.parent}
+// addon is one EKS managed add-on at the version EKS reports as the most recent for the
+// cluster's Kubernetes version (eks.GetAddonVersion, mostRecent). Without a version EKS
+// picks its default once, at creation, and a control-plane upgrade leaves the add-on
+// behind; pinned to the cluster's own version output (which follows EKS's automatic
+// upgrades after a refresh), the next `pulumi up` brings the add-ons along.
+func (b *eksBuilder) addon(addon string, serviceAccountRole pulumi.StringInput, deps ...pulumi.Resource) (*eks.Addon, error) {
 	if b.nodes != nil {
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{b.nodes}))
+		deps = append(deps, b.nodes)
 	}
+	opts := []pulumi.ResourceOption{b.parent}
+	if len(deps) > 0 {
+		opts = append(opts, pulumi.DependsOn(deps))
+	}
+	version := eks.GetAddonVersionOutput(b.ctx, eks.GetAddonVersionOutputArgs{
+		AddonName: pulumi.String(addon), KubernetesVersion: b.cluster.Version, MostRecent: pulumi.Bool(true),
+	}).Version()
 	return eks.NewAddon(b.ctx, b.name+"-"+addon, &eks.AddonArgs{
-		ClusterName: b.cluster.Name, AddonName: pulumi.String(addon),
+		ClusterName: b.cluster.Name, AddonName: pulumi.String(addon), AddonVersion: version,
 		ServiceAccountRoleArn: serviceAccountRole,
 		// Take over whatever EKS put there on create; keep user changes on update.
 		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
@@ -361,9 +386,10 @@ func (b *eksBuilder) addon(addon string, serviceAccountRole pulumi.StringInput) 
 	}, opts...)
 }
 
-// ebsCsiRole is the EBS CSI controller's IRSA role: only its service account, through
-// the cluster's OIDC provider, may assume it.
-func (b *eksBuilder) ebsCsiRole() (*iam.Role, error) {
+// irsaRole is an add-on's IRSA role holding one managed policy: only the add-on's
+// service account, through the cluster's OIDC provider, may assume it. It returns the
+// role and its policy attachment (what the add-on must wait for).
+func (b *eksBuilder) irsaRole(short, serviceAccount, policy string) (*iam.Role, pulumi.Resource, error) {
 	trust := pulumi.All(b.oidc.Arn, b.oidc.Url).ApplyT(func(v []any) (string, error) {
 		// The condition keys are the issuer without its scheme, however the URL is stored.
 		issuer := strings.TrimPrefix(v[1].(string), "https://")
@@ -372,26 +398,32 @@ func (b *eksBuilder) ebsCsiRole() (*iam.Role, error) {
 			Principal: map[string]any{"Federated": v[0].(string)},
 			Action:    "sts:AssumeRoleWithWebIdentity",
 			Condition: map[string]any{"StringEquals": map[string]any{
-				issuer + ":sub": ebsCsiServiceAccount,
+				issuer + ":sub": serviceAccount,
 				issuer + ":aud": "sts.amazonaws.com",
 			}},
 		})
 	}).(pulumi.StringOutput)
-	role, err := iam.NewRole(b.ctx, b.name+"-ebs-csi", &iam.RoleArgs{AssumeRolePolicy: trust}, b.parent)
+	role, err := iam.NewRole(b.ctx, b.name+"-"+short, &iam.RoleArgs{AssumeRolePolicy: trust}, b.parent)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	_, err = iam.NewRolePolicyAttachment(b.ctx, b.name+"-ebs-csi", &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: b.managedPolicy("service-role/AmazonEBSCSIDriverPolicy"),
+	attach, err := iam.NewRolePolicyAttachment(b.ctx, b.name+"-"+short, &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: b.managedPolicy(policy),
 	}, b.parent)
-	return role, err
+	return role, attach, err
 }
 
 // nodeGroup is one managed node group over the node subnets of every zone.
 func (b *eksBuilder) nodeGroup() error {
 	ctx, s := b.ctx, b.s
-	// IMDSv2 only, hop limit 1: pods cannot reach the node's credentials; they get
-	// their own through IRSA (terraform-aws-eks's default).
+	// IMDSv2 only, hop limit 1: a pod's request to the metadata service crosses one more
+	// hop than the node's and gets no answer, so pods cannot take the node role's
+	// credentials; they get their own through IRSA. This is AWS's recommendation (EKS
+	// best practices guide, "Restrict access to the instance profile assigned to the
+	// worker node"), not terraform-aws-eks's default, which is 2
+	// (modules/eks-managed-node-group/variables.tf, metadata_options). Pods that read
+	// their VPC or region from IMDS must be told instead (README: the AWS Load Balancer
+	// Controller needs --aws-vpc-id and --aws-region).
 	lt, err := ec2.NewLaunchTemplate(ctx, b.name+"-nodes", &ec2.LaunchTemplateArgs{
 		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint: pulumi.String("enabled"), HttpTokens: pulumi.String("required"), HttpPutResponseHopLimit: pulumi.Int(1),

@@ -77,7 +77,7 @@ func TestEksStackCounts(t *testing.T) {
 		"aws:ec2/natGateway:NatGateway": 3, "aws:ec2/route:Route": 4, "aws:ec2/routeTable:RouteTable": 4,
 		"aws:ec2/routeTableAssociation:RouteTableAssociation": 6, "aws:ec2/subnet:Subnet": 6, "aws:ec2/vpc:Vpc": 1,
 		"aws:eks/addon:Addon": 4, eksCluster: 1, nodeGroup: 1,
-		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1, "aws:iam/role:Role": 3,
+		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1, "aws:iam/role:Role": 4,
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5, "aws:kms/key:Key": 1,
 		"aws:iam/rolePolicy:RolePolicy": 1, accessEntry: 1, accessPolicy: 1,
 	}, inventory.CountByType(inv.Custom()))
@@ -318,6 +318,23 @@ func TestEksProperties(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"}, inventory.SortedKeys(addons))
 	assert.NotEmpty(t, addons["aws-ebs-csi-driver"].String("serviceAccountRoleArn"), "the EBS CSI driver uses IRSA")
+	// Issue 11 item 7: the VPC CNI has its own IRSA role; its policy is off the node role.
+	assert.Equal(t, "arn:aws:iam:us-east-1:123456789012:cluster-vpc-cni", addons["vpc-cni"].String("serviceAccountRoleArn"), "the VPC CNI uses IRSA")
+	// Issue 11 item 10: each add-on at the version EKS reports for the cluster's
+	// Kubernetes version (the invoke fixture's answers).
+	for addon, version := range map[string]string{"vpc-cni": "v1.20.4-eksbuild.2", "kube-proxy": "v1.35.0-eksbuild.2",
+		"coredns": "v1.12.4-eksbuild.1", "aws-ebs-csi-driver": "v1.53.0-eksbuild.1"} {
+		assert.Equal(t, version, addons[addon].String("addonVersion"), addon)
+	}
+	attachedTo := map[string][]string{}
+	for _, a := range inv.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		attachedTo[a.String("role")] = append(attachedTo[a.String("role")], strings.TrimPrefix(a.String("policyArn"), "arn:aws:iam::aws:policy/"))
+		if strings.HasSuffix(a.String("policyArn"), "/AmazonEKS_CNI_Policy") {
+			assert.Contains(t, addons["vpc-cni"].DependsOn, a.URN, "aws-node starts with its policy in place")
+		}
+	}
+	assert.ElementsMatch(t, []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}, attachedTo[harness.AutoName("cluster-node")], "no CNI policy on the nodes")
+	assert.Equal(t, []string{"AmazonEKS_CNI_Policy"}, attachedTo[harness.AutoName("cluster-vpc-cni")])
 
 	policies := []string{}
 	for _, a := range inv.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
@@ -328,12 +345,13 @@ func TestEksProperties(t *testing.T) {
 		"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 		"arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
 	}, policies)
+	trusts := map[string]string{}
 	for _, r := range inv.OfType("aws:iam/role:Role") {
-		if strings.HasSuffix(r.Name, "-ebs-csi") {
-			trust := r.String("assumeRolePolicy")
-			assert.Contains(t, trust, "system:serviceaccount:kube-system:ebs-csi-controller-sa")
-			assert.Contains(t, trust, `"oidc.eks.us-east-1.amazonaws.com/id/CLUSTER:sub"`, "condition keys carry no scheme")
-		}
+		trusts[r.Name] = r.String("assumeRolePolicy")
+	}
+	for role, sa := range map[string]string{"cluster-ebs-csi": "ebs-csi-controller-sa", "cluster-vpc-cni": "aws-node"} {
+		assert.Contains(t, trusts[role], `"system:serviceaccount:kube-system:`+sa+`"`, role)
+		assert.Contains(t, trusts[role], `"oidc.eks.us-east-1.amazonaws.com/id/CLUSTER:sub"`, "condition keys carry no scheme")
 	}
 	assertKubeconfig(t, res, "aws", "eks", "get-token")
 }
