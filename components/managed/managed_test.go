@@ -67,6 +67,9 @@ const (
 	accessEntry  = "aws:eks/accessEntry:AccessEntry"
 	accessPolicy = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 	ingressRule  = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	kmsKeyRing   = "gcp:kms/keyRing:KeyRing"
+	kmsKey       = "gcp:kms/cryptoKey:CryptoKey"
+	kmsKeyGrant  = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
 )
 
 func TestEksStackCounts(t *testing.T) {
@@ -361,7 +364,8 @@ func TestGkeStackCounts(t *testing.T) {
 	assert.Equal(t, map[string]int{
 		"gcp:compute/firewall:Firewall": 2, "gcp:compute/network:Network": 1, "gcp:compute/router:Router": 1,
 		"gcp:compute/routerNat:RouterNat": 1, "gcp:compute/subnetwork:Subnetwork": 1, gkeCluster: 1, gkeNodePool: 1,
-		"gcp:projects/iAMMember:IAMMember": 4, "gcp:serviceaccount/account:Account": 1,
+		"gcp:projects/iAMMember:IAMMember": 2, "gcp:serviceaccount/account:Account": 1,
+		kmsKeyRing: 1, kmsKey: 1, kmsKeyGrant: 1,
 	}, inventory.CountByType(inv.Custom()))
 }
 
@@ -401,7 +405,28 @@ func TestGkeProperties(t *testing.T) {
 		roles = append(roles, m.String("role"))
 		assert.Equal(t, "serviceAccount:"+p.String("nodeConfig.serviceAccount"), m.String("member"))
 	}
-	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", "roles/monitoring.viewer", "roles/stackdriver.resourceMetadata.writer"}, roles)
+	// Issue 11 item 9: GKE's own minimum role for node accounts (CIS GKE 5.2.1), which
+	// holds the four narrower roles it replaces, and private image pulls.
+	assert.ElementsMatch(t, []string{"roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"}, roles)
+
+	// Issue 11 item 8: application-layer secrets encryption (CIS GKE 5.3.1) with a
+	// rotating KMS key in the cluster's region, which the GKE service agent may use; the
+	// cluster waits for the grant.
+	ring, key, grant := one(t, inv, kmsKeyRing), one(t, inv, kmsKey), one(t, inv, kmsKeyGrant)
+	assert.Equal(t, "us-central1", ring.String("location"))
+	assert.Nil(t, ring.Inputs["name"], "auto-named: key rings are never deleted, a fixed name would collide on the next creation")
+	assert.Nil(t, key.Inputs["name"])
+	assert.Equal(t, "7776000s", key.String("rotationPeriod"), "a new version every 90 days")
+	assert.Equal(t, "ENCRYPT_DECRYPT", key.String("purpose"))
+	assert.True(t, key.Protect, "losing the key loses every secret")
+	assert.Regexp(t, `^projects/clusterbench-demo/locations/us-central1/keyRings/cluster-secrets-[0-9a-f]{7}$`, key.String("keyRing"))
+	keyName := key.String("keyRing") + "/cryptoKeys/" + harness.AutoName("cluster-secrets")
+	assert.Equal(t, keyName, grant.String("cryptoKeyId"))
+	assert.Equal(t, "roles/cloudkms.cryptoKeyEncrypterDecrypter", grant.String("role"))
+	assert.Equal(t, "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com", grant.String("member"),
+		"the GKE service agent, by the project number the fixture answers")
+	assert.Equal(t, map[string]any{"state": "ENCRYPTED", "keyName": keyName}, c.Inputs["databaseEncryption"])
+	assert.Contains(t, c.DependsOn, grant.URN, "GKE checks the key at creation")
 	assertKubeconfig(t, res, "gke-gcloud-auth-plugin")
 }
 
@@ -463,7 +488,7 @@ func TestTwoInstancesInOneProgramNeverCollide(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if _, err := managed.NewGkeCluster(ctx, n, &managed.GkeArgs{Spec: s, Network: net}); err != nil {
+				if _, err := managed.NewGkeCluster(ctx, n, &managed.GkeArgs{Spec: s, Network: net, ProjectNumber: "123456789012"}); err != nil {
 					return err
 				}
 			}

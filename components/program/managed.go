@@ -6,6 +6,7 @@ import (
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -59,11 +60,17 @@ func buildGKE(ctx *pulumi.Context, s *spec.Spec) error {
 	if err := managed.CheckGkeVersion(s, versions.ValidMasterVersions, versions.ReleaseChannelLatestVersion); err != nil {
 		return err
 	}
+	// The project's number names the GKE service agent, which must be allowed to use
+	// the secrets key.
+	project, err := organizations.LookupProject(ctx, &organizations.LookupProjectArgs{ProjectId: pulumi.StringRef(s.Project)})
+	if err != nil {
+		return err
+	}
 	net, err := network.NewGcpNetwork(ctx, "network", &network.Args{Spec: s})
 	if err != nil {
 		return err
 	}
-	cluster, err := managed.NewGkeCluster(ctx, "cluster", &managed.GkeArgs{Spec: s, Network: net})
+	cluster, err := managed.NewGkeCluster(ctx, "cluster", &managed.GkeArgs{Spec: s, Network: net, ProjectNumber: project.Number})
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	urn := r.urn(parentURN, args.TypeToken, args.Name)
 	id := ""
 	if args.Custom {
-		id = args.Name + "-id"
+		id = r.providerID(args.TypeToken, args.Name, args.Inputs)
 	}
 	r.mu.Lock()
 	r.types[urn] = args.TypeToken
@@ -86,6 +86,33 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		}
 	}
 	return id, state, nil
+}
+
+// providerID is the id a provider gives a resource: "<name>-id", or for the kinds whose
+// id other resources quote in a fixed form (GKE checks a KMS key's resource name), that
+// form.
+func (r *Recorder) providerID(typ, name string, in resource.PropertyMap) string {
+	str := func(key string) string {
+		if v, ok := in[resource.PropertyKey(key)]; ok && v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	physical := str("name")
+	if physical == "" {
+		physical = r.physicalName(name, in)
+	}
+	switch typ {
+	case "gcp:kms/keyRing:KeyRing":
+		project := str("project")
+		if project == "" {
+			project = r.gcpProject
+		}
+		return fmt.Sprintf("projects/%s/locations/%s/keyRings/%s", project, str("location"), physical)
+	case "gcp:kms/cryptoKey:CryptoKey":
+		return str("keyRing") + "/cryptoKeys/" + physical
+	}
+	return name + "-id"
 }
 
 // urn builds the URN exactly as the mock monitor does.
