@@ -10,6 +10,7 @@ import (
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -142,4 +143,29 @@ func TestProviderPickedNamesDifferPerCreation(t *testing.T) {
 	assert.NotEqual(t, first[0], again[0])
 	assert.NotEqual(t, first[1], again[1])
 	assert.Equal(t, "fixed-name", again[2], "a fixed name collides with the first creation's")
+}
+
+// Some answers depend on an argument (the add-on whose version EKS reports); one the
+// fixture has no answer for fails loudly, naming the argument.
+func TestInvokeAnswersByArgument(t *testing.T) {
+	versions := map[string]string{}
+	_, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		for _, addon := range []string{"vpc-cni", "coredns"} {
+			v, err := eks.GetAddonVersion(ctx, &eks.GetAddonVersionArgs{AddonName: addon, KubernetesVersion: "1.35", MostRecent: pulumi.BoolRef(true)})
+			if err != nil {
+				return err
+			}
+			versions[addon] = v.Version
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Regexp(t, `^v1\.\d+\.\d+-eksbuild\.\d+$`, versions["vpc-cni"])
+	assert.NotEqual(t, versions["vpc-cni"], versions["coredns"])
+
+	_, err = harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		_, err := eks.GetAddonVersion(ctx, &eks.GetAddonVersionArgs{AddonName: "no-such-addon", KubernetesVersion: "1.35"})
+		return err
+	})
+	assert.ErrorContains(t, err, `no answer for invoke "aws:eks/getAddonVersion:getAddonVersion" with addonName "no-such-addon"`)
 }
