@@ -542,3 +542,27 @@ func TestGkeVersionMustBeOfferedByTheChannel(t *testing.T) {
 		})
 	}
 }
+
+// Stack names may hold periods and run long; the cluster role's name prefix keeps to
+// what both an IAM role name and an EKS cluster name allow, with room for the provider's
+// 26-character suffix in IAM's 64.
+func TestEksNamesFromAnyStackName(t *testing.T) {
+	for _, name := range []string{"eks", "team.prod.eks", "a-very-long-stack-name-that-goes-on-and-on-and-on-for-a-while"} {
+		t.Run(name, func(t *testing.T) {
+			in := stack(t, "eks")
+			in.Stack = name
+			inv := run(t, in).Inventory
+			var prefix string
+			for _, r := range inv.OfType("aws:iam/role:Role") {
+				if r.Name == "cluster-cluster" {
+					prefix = r.String("namePrefix")
+				}
+			}
+			assert.LessOrEqual(t, len(prefix), 64-26)
+			assert.Regexp(t, `^[0-9A-Za-z][0-9A-Za-z_-]*-$`, prefix)
+			cluster := one(t, inv, eksCluster).String("name")
+			assert.True(t, strings.HasPrefix(cluster, prefix), cluster)
+			assert.Regexp(t, `^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$`, cluster, "a valid EKS cluster name")
+		})
+	}
+}
