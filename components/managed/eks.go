@@ -215,8 +215,8 @@ func (b *eksBuilder) controlPlane() error {
 	clusterOpts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{attach, keyAccess, logs}),
 		// EKS upgrades a cluster itself when its version leaves standard support (policy
 		// STANDARD); the next `pulumi up` must not try to downgrade it. The bootstrap flag
-		// is create-only: a cluster made before it was always false must not be replaced
-		// for it (README: import its creator's entry).
+		// is create-only: a cluster created with it on (by an earlier version of this
+		// program) must not be replaced for it (README: import its creator's entry).
 		pulumi.IgnoreChanges([]string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}),
 		// A replacement keeps the role and so the name: it must delete first or collide.
 		pulumi.DeleteBeforeReplace(true),
