@@ -2,6 +2,7 @@ package selfmanaged_test
 
 import (
 	"fmt"
+	"github.com/clusterbench/clusterbench/internal/harness"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestUserDataPerRole(t *testing.T) {
 				"CB_CLOUD": "gcp", "CB_CLUSTER_NAME": "kops-gcp-cluster", "CB_API_ENDPOINT": gcpAPIAddress + ":6443",
 				"CB_STORE": "gcp-secret", "CB_STORE_PATH": "kops-gcp-k8s", "CB_REGION": "us-central1", "CB_PROJECT": "clusterbench-demo",
 				"CB_POD_CIDR": "10.0.128.0/17", "CB_SERVICE_CIDR": "10.0.64.0/20",
-				"CB_SNAPSHOT_BUCKET": "cluster-etcd-snapshots", "CB_INSTALL": "true",
+				"CB_SNAPSHOT_BUCKET": harness.AutoName("cluster-etcd-snapshots"), "CB_INSTALL": "true",
 			},
 			volume:          func(member, v string) string { return "etcd-" + v },
 			templateName:    func(member string) string { return "cluster-" + member + "-tpl" },

@@ -51,6 +51,7 @@ func init() {
 	register(externalAddress, "gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress")
 	register(storageBucket, "gcp:storage/bucket:Bucket")
 	register(secretManagerSecret, "gcp:secretmanager/secret:Secret")
+	register(kmsCryptoKey, "gcp:kms/cryptoKey:CryptoKey")
 	register(gcpSnapshots, "gcp:compute/snapshot:Snapshot", "gcp:compute/resourcePolicy:ResourcePolicy")
 }
 
@@ -377,5 +378,26 @@ func secretManagerSecret(p *pricer, r inventory.Resource) error {
 		return fmt.Errorf("%s", missingKey(key))
 	}
 	p.add(r, charge{key: key, quantity: decimal.NewFromInt(1), note: "one active version assumed (written at run time)"})
+	return nil
+}
+
+// kmsCryptoKey: Cloud KMS bills each active key version per month; a SOFTWARE key (the
+// default protection level) at the catalog's price. One version is priced: a rotating
+// key adds one per rotation period while the old ones stay enabled to decrypt what they
+// wrapped, and key operations are billed per 10,000 (both in the line's note). HSM and
+// external keys are priced differently and not in the catalog.
+func kmsCryptoKey(p *pricer, r inventory.Resource) error {
+	const key = "gcp/global/kms/software-key-version"
+	if level := r.String("versionTemplate.protectionLevel"); level != "" && level != "SOFTWARE" {
+		return fmt.Errorf("protection level %s is not priced (the catalog has SOFTWARE key versions only)", level)
+	}
+	if _, ok := p.opts.Catalog.Price(key); !ok {
+		return fmt.Errorf("%s", missingKey(key))
+	}
+	note := "one active key version; each rotation adds one while old versions stay enabled; key operations ($0.03 per 10,000) not included"
+	if period := r.String("rotationPeriod"); period != "" {
+		note = fmt.Sprintf("one active key version; rotation every %s adds one while old versions stay enabled; key operations ($0.03 per 10,000) not included", period)
+	}
+	p.add(r, charge{key: key, quantity: decimal.NewFromInt(1), note: note})
 	return nil
 }

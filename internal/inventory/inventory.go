@@ -38,6 +38,9 @@ type Resource struct {
 	// the harness; day-two behaviour is asserted on them).
 	IgnoreChanges []string `json:"-"`
 	Protect       bool     `json:"-"`
+	// DependsOn are the URNs the resource waits for (its dependsOn option and the
+	// resources its inputs come from), as the harness records them.
+	DependsOn []string `json:"-"`
 }
 
 // Inventory is every resource of one stack, in registration order.
