@@ -33,6 +33,7 @@ func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	// file can add a version's support dates.
 	evals := evaluate.Files(files, spec.Options{SupportedVersion: p.catalog.SupportedVersion})
 	c := comparison.Build(evals, p.priceStack, p.info(), p.usage.Name)
+	comparison.AddCapabilities(c, evals, p.catalog.Calendar())
 	for i, ev := range evals {
 		if ev.Outcome == evaluate.BadInput || ev.Outcome == evaluate.Failed {
 			fmt.Fprintln(stderr, ev.Err) // one line per problem, naming the file
