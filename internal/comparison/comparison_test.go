@@ -37,6 +37,7 @@ func compareShipped(t *testing.T) (*report.Comparison, []evaluate.Evaluation) {
 		return cost.Price(inv, cost.Options{Catalog: cat, Usage: usage, Regions: map[string]string{s.Cloud: s.Region},
 			Monitoring: s.Monitoring})
 	}, report.CatalogInfo{Version: cat.Version, Date: cat.Date, Regions: cat.Regions()}, usage.Name)
+	comparison.AddCapabilities(c, evals, cat.Calendar())
 	return c, evals
 }
 
