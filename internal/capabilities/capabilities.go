@@ -78,7 +78,7 @@ func StatusText(status string) string {
 	case Deployed:
 		return "deployed by this stack"
 	case Yours:
-		return "yours to add"
+		return "up to you"
 	case None:
 		return "not in this orchestrator"
 	}
