@@ -2,6 +2,7 @@ package scripts
 
 import (
 	"strings"
+	"sync"
 )
 
 // Bootstrap names, as Identify returns them.
@@ -66,10 +67,29 @@ func unquote(s string) (value, rest string, ok bool) {
 // taken for it (name ""). Reports read what a node runs from this, not from the text.
 func Identify(script string) (name string, settings map[string]string) {
 	settings = ParseSettings(script)
-	for _, b := range []struct{ name, body string }{{Kubernetes, KubernetesBootstrap}, {Swarm, SwarmBootstrap}} {
-		if rendered, err := Render(b.body, settings); err == nil && rendered == script {
+	if len(settings) == 0 {
+		return "", settings
+	}
+	for _, b := range strippedBootstraps() {
+		if !strings.HasSuffix(script, b.rest) {
+			continue
+		}
+		if rendered, err := render(b.shebang, b.rest, settings); err == nil && rendered == script {
 			return b.name, settings
 		}
 	}
 	return "", settings
 }
+
+type stripped struct{ name, shebang, rest string }
+
+// strippedBootstraps are the embedded bootstraps as Render writes them after the
+// settings, stripped once.
+var strippedBootstraps = sync.OnceValue(func() []stripped {
+	var out []stripped
+	for _, b := range []struct{ name, body string }{{Kubernetes, KubernetesBootstrap}, {Swarm, SwarmBootstrap}} {
+		shebang, rest, _ := strings.Cut(b.body, "\n")
+		out = append(out, stripped{b.name, shebang, StripComments(rest)})
+	}
+	return out
+})
