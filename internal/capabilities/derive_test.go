@@ -132,6 +132,21 @@ func TestGKEWithoutAReleaseChannelLeavesUpgradesToYou(t *testing.T) {
 	assert.Contains(t, static.Value, "no release channel")
 }
 
+// The EKS node group's desired size is left to an autoscaler only where the program
+// recorded ignoreChanges on it.
+func TestEKSDesiredSizeOwnershipIsTheRecordedOption(t *testing.T) {
+	eks := evaluate(t, "eks")
+	const owned = "pulumi up leaves the desired size alone (ignoreChanges), so an autoscaler can own it"
+	assert.Contains(t, assess(t, eks).NodeScaling.Details, owned)
+	inv := &inventory.Inventory{Stack: eks.inv.Stack, Resources: append([]inventory.Resource{}, eks.inv.Resources...)}
+	for i, r := range inv.Resources {
+		if r.Type == "aws:eks/nodeGroup:NodeGroup" {
+			inv.Resources[i].IgnoreChanges = nil
+		}
+	}
+	assert.NotContains(t, assess(t, evaluated{inv: inv, spec: eks.spec}).NodeScaling.Details, owned)
+}
+
 func TestEKSAddOnsDecideMetricsAndNetworkPolicy(t *testing.T) {
 	eks := evaluate(t, "eks")
 	base := assess(t, eks)
@@ -142,6 +157,11 @@ func TestEKSAddOnsDecideMetricsAndNetworkPolicy(t *testing.T) {
 		Inputs: map[string]any{"addonName": "metrics-server", "clusterName": "eks-cluster"}}))
 	assert.Equal(t, capabilities.Deployed, withMetrics.PodScaling.Status)
 	assert.Contains(t, withMetrics.PodScaling.Value, "metrics-server runs as an EKS add-on")
+
+	insights := assess(t, add(eks, inventory.Resource{Type: "aws:eks/addon:Addon", Name: "cluster-observability",
+		Inputs: map[string]any{"addonName": "amazon-cloudwatch-observability", "clusterName": "eks-cluster"}}))
+	assert.Contains(t, insights.Observability.Details, "node and pod metrics and logs: CloudWatch Container Insights (EKS add-on)")
+	assert.NotContains(t, text(base.Observability), "Container Insights")
 
 	policies := assess(t, edit(t, eks, "aws:eks/addon:Addon", func(in map[string]any) {
 		if in["addonName"] == "vpc-cni" {

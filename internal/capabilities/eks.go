@@ -45,8 +45,13 @@ func (k eksKind) nodeScaling() Capability {
 	if lo == hi {
 		return capability(Yours, "none: the node group's size is fixed", details...)
 	}
-	return capability(Yours, "no autoscaler deployed: install Cluster Autoscaler or Karpenter, or the group stays at its size",
-		append(details, "the program ignores desiredSize after creation, so an autoscaler may own it")...)
+	for _, g := range groups {
+		if slices.Contains(g.IgnoreChanges, "scalingConfig.desiredSize") {
+			details = append(details, "pulumi up leaves the desired size alone (ignoreChanges), so an autoscaler can own it")
+			break
+		}
+	}
+	return capability(Yours, "no autoscaler deployed: install Cluster Autoscaler or Karpenter, or the group stays at its size", details...)
 }
 
 func (k eksKind) applicationHA() Capability {

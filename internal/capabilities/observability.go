@@ -26,7 +26,11 @@ func observability(st *stack) Capability {
 				details = append(details, fmt.Sprintf("kept %d days", num(g, "retentionInDays")))
 			}
 		}
-		details = append(details, "no node or pod metrics pipeline (CloudWatch Container Insights is not installed)")
+		if _, ok := st.addon("amazon-cloudwatch-observability"); ok {
+			details = append(details, "node and pod metrics and logs: CloudWatch Container Insights (EKS add-on)")
+		} else {
+			details = append(details, "no node or pod metrics pipeline (the CloudWatch observability add-on is not installed)")
+		}
 	case st.gke != nil:
 		logging, monitoring := st.gke.String("loggingService"), st.gke.String("monitoringService")
 		switch {

@@ -222,7 +222,7 @@ func (st *stack) migAutoscaler(mig inventory.Resource) (inventory.Resource, bool
 func (st *stack) asgPolicies(asg inventory.Resource) []inventory.Resource {
 	var out []inventory.Resource
 	for _, p := range st.inv.OfType(asgPolicyType) {
-		if refersTo(p.String("autoscalingGroupName"), asg) || p.String("autoscalingGroupName") == asg.String("name") && asg.String("name") != "" {
+		if refersTo(p.String("autoscalingGroupName"), asg) {
 			out = append(out, p)
 		}
 	}
