@@ -2,6 +2,7 @@
 # Renders `clusterbench compare --format html` in headless Chromium and checks the page:
 #   - the DOM holds every stack's name (from stacks/Pulumi.<stack>.yaml), "Monthly cost"
 #     and the chart's <svg>;
+#   - the Capabilities table holds every capability row and a status cell per stack;
 #   - a 1400x1000 screenshot is not blank (scripts/pngcheck counts colours and ink).
 # Installs Debian's chromium when it is missing (needs root). Every step is bounded by a
 # timeout and the temporary directory is removed on every path.
@@ -69,9 +70,23 @@ while read -r want; do
 done < <(stack_names | sed 's/.*/>&</'; echo "Monthly cost"; echo "<svg")
 ((${#missing[@]} == 0)) || fail "the rendered page lacks: ${missing[*]}"
 
+# The Capabilities section: its table, every row's label, and one status-classed cell per
+# stack and capability (what Chromium parsed, not what the binary wrote).
+capability_labels=("Application definition" "Pod autoscaling" "Node autoscaling" "Application availability"
+  "Load balancing" "Service discovery" "Secrets at rest" "Network policy" "Access control" "Upgrades" "Observability")
+grep -qF '<table class="summary capabilities">' "$tmp/dom.html" || fail "the rendered page has no capabilities table"
+for label in "${capability_labels[@]}"; do
+  grep -qF "<th scope=\"row\">$label</th>" "$tmp/dom.html" || missing+=("capability row '$label'")
+done
+((${#missing[@]} == 0)) || fail "the rendered page lacks: ${missing[*]}"
+stacks=$(stack_names | wc -l)
+cells=$(grep -oE '<td class="cap-(provided|deployed|yours|none)">' "$tmp/dom.html" | wc -l)
+((cells == stacks * ${#capability_labels[@]})) ||
+  fail "the capabilities table has $cells status cells, want $((stacks * ${#capability_labels[@]})) ($stacks stacks × ${#capability_labels[@]} capabilities)"
+
 step "chromium --screenshot"
 headless --screenshot="$tmp/shot.png" --window-size=1400,1000 >/dev/null || fail "chromium --screenshot"
 [[ -s $tmp/shot.png ]] || fail "chromium wrote no screenshot"
 timeout 300 go run ./scripts/pngcheck "$tmp/shot.png" || fail "the screenshot looks blank"
 
-echo "test-browser: PASS ($(stack_names | wc -l) stacks in the DOM, screenshot not blank, $((SECONDS - started))s)"
+echo "test-browser: PASS ($(stack_names | wc -l) stacks in the DOM, $cells capability cells, screenshot not blank, $((SECONDS - started))s)"

@@ -34,6 +34,7 @@ func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	evals := evaluate.Files(files, spec.Options{SupportedVersion: p.catalog.SupportedVersion})
 	c := comparison.Build(evals, p.priceStack, p.info(), p.usage.Name)
 	comparison.AddDoctor(c, evals, p.catalog.Calendar())
+	comparison.AddCapabilities(c, evals, p.catalog.Calendar())
 	for i, ev := range evals {
 		if ev.Outcome == evaluate.BadInput || ev.Outcome == evaluate.Failed {
 			fmt.Fprintln(stderr, ev.Err) // one line per problem, naming the file

@@ -38,6 +38,7 @@ func compareShipped(t *testing.T) (*report.Comparison, []evaluate.Evaluation) {
 			Monitoring: s.Monitoring})
 	}, report.CatalogInfo{Version: cat.Version, Date: cat.Date, Regions: cat.Regions()}, usage.Name)
 	comparison.AddDoctor(c, evals, cat.Calendar())
+	comparison.AddCapabilities(c, evals, cat.Calendar())
 	return c, evals
 }
 

@@ -3,6 +3,7 @@
 package report
 
 import (
+	"github.com/clusterbench/clusterbench/internal/capabilities"
 	"github.com/clusterbench/clusterbench/internal/cost"
 	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
@@ -43,6 +44,7 @@ type Stack struct {
 	Unpriced       []cost.Unpriced            `json:"unpriced"`
 	Excluded       []string                   `json:"excluded"`
 	FaultTolerance *faulttolerance.Assessment `json:"faultTolerance"`
+	Capabilities   *capabilities.Set          `json:"capabilities"`
 	Warnings       []string                   `json:"warnings"`
 	// Doctor counts `clusterbench doctor`'s FAIL and WARN findings; nil when the stack
 	// was not diagnosed (not evaluated, or a document priced by cost).

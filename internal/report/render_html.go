@@ -23,15 +23,17 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // htmlView is the page's data.
 type htmlView struct {
-	Catalog         string
-	Columns         []string
-	Rows            []htmlRow
-	Chart           chartView
-	BreakdownHeader []string
-	Breakdowns      []htmlBreakdown
-	Excluded        []string
-	UnpricedTitle   string
-	ExcludedTitle   string
+	Catalog                             string
+	Columns                             []string
+	Rows                                []htmlRow
+	Capabilities                        []htmlRow
+	CapabilitiesTitle, CapabilitiesNote string
+	Chart                               chartView
+	BreakdownHeader                     []string
+	Breakdowns                          []htmlBreakdown
+	Excluded                            []string
+	UnpricedTitle                       string
+	ExcludedTitle                       string
 }
 
 type htmlRow struct {
@@ -54,6 +56,7 @@ type htmlBreakdown struct {
 func renderHTML(w io.Writer, c *Comparison) error {
 	view := htmlView{
 		Catalog: catalogLine(c), Rows: htmlRows(c), Chart: scatterChart(c),
+		Capabilities: htmlCapabilityRows(c), CapabilitiesTitle: capabilitiesTitle, CapabilitiesNote: capabilitiesNote,
 		BreakdownHeader: breakdownHeader, Excluded: excludedItems(c),
 		UnpricedTitle: unpricedTitle, ExcludedTitle: excludedTitle,
 	}

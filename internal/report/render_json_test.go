@@ -39,8 +39,8 @@ func TestJSONHasTheContractKeys(t *testing.T) {
 }
 
 // TestJSONShowsEmptyListsAndOnlyTheContractsNulls walks the whole document: the only
-// nulls are "sla" (nobody promises one) and the assessment and doctor counts of a stack
-// not evaluated.
+// nulls are "sla" (nobody promises one) and the assessment, doctor counts and capabilities
+// of a stack not evaluated.
 func TestJSONShowsEmptyListsAndOnlyTheContractsNulls(t *testing.T) {
 	c := sampleComparison()
 	c.PriceCatalog.Regions = nil
@@ -49,7 +49,8 @@ func TestJSONShowsEmptyListsAndOnlyTheContractsNulls(t *testing.T) {
 	var nulls []string
 	walkJSON("", doc, func(path string) { nulls = append(nulls, path) })
 	assert.Equal(t, []string{
-		"stacks.1.faultTolerance.sla", "stacks.2.doctor", "stacks.2.faultTolerance", "stacks.3.doctor", "stacks.3.faultTolerance",
+		"stacks.1.faultTolerance.sla", "stacks.2.capabilities", "stacks.2.doctor", "stacks.2.faultTolerance",
+		"stacks.3.capabilities", "stacks.3.doctor", "stacks.3.faultTolerance",
 	}, nulls)
 	stacks := doc["stacks"].([]any)
 	assert.Equal(t, []any{}, doc["priceCatalog"].(map[string]any)["regions"])

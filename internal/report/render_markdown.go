@@ -12,6 +12,7 @@ func renderMarkdown(w io.Writer, c *Comparison) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# clusterbench comparison\n\n%s\n\n", mdEscape(catalogLine(c)))
 	writeMarkdownSummary(&b, c)
+	writeMarkdownCapabilities(&b, c)
 	for i := range c.Stacks {
 		writeMarkdownStack(&b, &c.Stacks[i])
 	}

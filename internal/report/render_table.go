@@ -25,6 +25,7 @@ func renderTable(w io.Writer, c *Comparison) error {
 			writeAligned(&b, dashes(widths), widths)
 		}
 	}
+	writeTableCapabilities(&b, c)
 	writeTableFooter(&b, c)
 	_, err := io.WriteString(w, b.String())
 	return err

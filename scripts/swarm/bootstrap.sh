@@ -31,6 +31,9 @@
 #                              zone=CB_ZONE, and install a systemd timer that reruns this
 #                              script at boot and every 2 minutes (unlock after a restart,
 #                              labels for late joiners).
+#   CB_AUTOLOCK                true | false (default true): `swarm init --autolock`, so a
+#                              restarted manager's Raft keys stay encrypted until it is
+#                              unlocked (with the key from the store). Read at init only.
 #   CB_ADDR_POOL               optional: `swarm init --default-addr-pool` (e.g. 10.128.0.0/12);
 #                              set it when the VPC overlaps Docker's default 10.0.0.0/8 pool.
 #
@@ -78,6 +81,7 @@ CB_INSTALL=${CB_INSTALL:-false}
 CB_REGION=${CB_REGION:-}
 CB_PROJECT=${CB_PROJECT:-}
 CB_ADDR_POOL=${CB_ADDR_POOL:-}
+CB_AUTOLOCK=${CB_AUTOLOCK:-true}
 
 OVERLAY=cb-overlay
 DOCKER_CALL_TIMEOUT=60 # seconds for one docker CLI call (no leader can make calls hang)
@@ -95,6 +99,7 @@ validate() {
 	[[ $CB_JOIN_TIMEOUT =~ ^[0-9]+$ ]] || die "CB_JOIN_TIMEOUT must be a number of seconds"
 	[[ $CB_MANAGERS_RUN_WORKLOADS == true || $CB_MANAGERS_RUN_WORKLOADS == false ]] || die "CB_MANAGERS_RUN_WORKLOADS must be true or false"
 	[[ $CB_INSTALL == true || $CB_INSTALL == false ]] || die "CB_INSTALL must be true or false"
+	[[ $CB_AUTOLOCK == true || $CB_AUTOLOCK == false ]] || die "CB_AUTOLOCK must be true or false"
 	[[ $CB_DOCKER != *tcp://* && $CB_DOCKER != *:237[56]* ]] || die "CB_DOCKER must not reach the Docker API over TCP"
 	case ${CB_STORE:-} in
 	ssm)
@@ -414,8 +419,8 @@ wait_state_settles() {
 }
 
 init_swarm() {
-	log "won the store lock: initialising the swarm (autolock) on $ADDR"
-	local args=(swarm init --autolock --advertise-addr "$ADDR" --listen-addr "$ADDR:2377")
+	log "won the store lock: initialising the swarm (autolock $CB_AUTOLOCK) on $ADDR"
+	local args=(swarm init "--autolock=$CB_AUTOLOCK" --advertise-addr "$ADDR" --listen-addr "$ADDR:2377")
 	[[ -z $CB_ADDR_POOL ]] || args+=(--default-addr-pool "$CB_ADDR_POOL")
 	d "${args[@]}" >/dev/null
 	# The key first and the manager token last: a present manager token means "complete".
