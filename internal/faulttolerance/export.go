@@ -21,6 +21,7 @@ func NetworkSinglePointsOfFailure(inv *inventory.Inventory) []SinglePointOfFailu
 
 // SubnetZones maps subnet references (ids or URNs) to the zones of the recorded subnets.
 func SubnetZones(inv *inventory.Inventory, ids []any) []string { return subnetZones(inv, ids) }
+
 // WorkerZones counts a stack's workers per zone from the groups that run them (desired
 // sizes, spread the way the clouds spread groups); other reports read it from here.
 func WorkerZones(inv *inventory.Inventory) map[string]int { return workerZones(inv) }
