@@ -13,7 +13,8 @@ const MaxEcho = 80
 
 // Clip prepares a value for an error message: at most MaxEcho characters, cut with an
 // ellipsis, and quoted (Go syntax) when it holds characters that would break a one-line
-// message (newlines, other control characters, invalid UTF-8).
+// message (newlines, other control characters, invalid UTF-8) or that starts or ends
+// with spaces, which would otherwise be invisible.
 func Clip(s string) string {
 	cut := false
 	if utf8.RuneCountInString(s) > MaxEcho {
@@ -26,7 +27,7 @@ func Clip(s string) string {
 			n++
 		}
 	}
-	if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0 {
+	if !utf8.ValidString(s) || s != strings.TrimSpace(s) || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0 {
 		s = strconv.Quote(s)
 	}
 	if cut {

@@ -57,6 +57,9 @@ func CheckStackName(name string) error {
 // read as a directory: glob characters in its name are not a pattern.
 func List(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such directory, so no stack files (Pulumi.<stack>.yaml)", quotePath(dir))
+	}
 	if err != nil {
 		return nil, err
 	}
