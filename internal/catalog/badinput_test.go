@@ -36,13 +36,13 @@ func TestAbsurdPricesAreRefused(t *testing.T) {
 
 func TestAbsurdUsageFiguresAreRefused(t *testing.T) {
 	for body, want := range map[string]string{
-		"natGatewayGBPerMonth: 1e400\n":  "natGatewayGBPerMonth 1e400: above the ceiling of 1,000,000",
-		"logStorageGB: 1000001\n":        "logStorageGB 1000001: above the ceiling",
-		"snapshotGB: -1\n":               "snapshotGB -1: want a figure ≥ 0",
-		"snapshotGB: .inf\n":             "snapshotGB: expected a number",
-		"natGatewayGBPerMonth: [1]\n":    "natGatewayGBPerMonth: expected a number, got a list",
-		"base: [small]\n":                "base: expected text, got a list",
-		"snapshotGB: 1\nsnapshotGB: 2\n": "snapshotGB: set twice",
+		"natGatewayGBPerMonth: 1e400\n":       "natGatewayGBPerMonth 1e400: above the ceiling of 1,000,000",
+		"logStorageGB: 1000001\n":             "logStorageGB 1000001: above the ceiling",
+		"snapshotGB: -1\n":                    "snapshotGB -1: want a figure ≥ 0",
+		"snapshotGB: .inf\n":                  "snapshotGB: expected a number",
+		"natGatewayGBPerMonth: [1]\n":         "natGatewayGBPerMonth: expected a number, got a list",
+		"base: [small]\n":                     "base: expected text, got a list",
+		"snapshotGB: 1\nsnapshotGB: 2\n":      "snapshotGB: set twice",
 		"snapshotGB: 1\n---\nsnapshotGB: 2\n": "more than one YAML document",
 	} {
 		_, err := catalog.ParseUsage([]byte(body), "u.yaml")
@@ -71,14 +71,14 @@ func TestFreePatternsMustNameATypeOrAModule(t *testing.T) {
 // Errors say what was expected in the user's words, naming the key: no Go types.
 func TestPriceFileErrorsNameNoGoTypes(t *testing.T) {
 	for body, want := range map[string]string{
-		"entries: {a: 1}\n":         "entries: expected a list of entries, got a map",
-		"entries:\n  - key: [1]\n":  "entries[1].key: expected text, got a list",
-		"entries: [3]\n":            "entries[1]: expected a map of",
-		"free: {a: b}\n":            "free: expected a list of text, got a map",
-		"- 1\n":                     "expected a map of",
-		"entries: [{verified: 3}]\n": "entries[1].verified: expected true or false",
-		"cost: 3\n":                 "cost: unknown key; allowed: date, entries, free, kubernetesSupport, version",
-		"version: a\nversion: b\n":  "version: set twice",
+		"entries: {a: 1}\n":             "entries: expected a list of entries, got a map",
+		"entries:\n  - key: [1]\n":      "entries[1].key: expected text, got a list",
+		"entries: [3]\n":                "entries[1]: expected a map of",
+		"free: {a: b}\n":                "free: expected a list of text, got a map",
+		"- 1\n":                         "expected a map of",
+		"entries: [{verified: 3}]\n":    "entries[1].verified: expected true or false",
+		"cost: 3\n":                     "cost: unknown key; allowed: date, entries, free, kubernetesSupport, version",
+		"version: a\nversion: b\n":      "version: set twice",
 		"version: a\n---\nversion: b\n": "more than one YAML document",
 	} {
 		err := defaultCatalog(t).Merge([]byte(body), "p.yaml")
