@@ -54,9 +54,9 @@ func state(urn, parent string, custom bool) string {
 // `cost --preview`: refused, naming the URNs.
 func TestParentCyclesAreRefused(t *testing.T) {
 	for name, doc := range map[string]string{
-		"self":  exportOf(state(urnA, urnA, false)),
-		"pair":  exportOf(state(urnA, urnB, false), state(urnB, urnA, false)),
-		"child": exportOf(state("urn:pulumi:s::p::aws:ec2/eip:Eip::e", urnA, true), state(urnA, urnB, false), state(urnB, urnA, false)),
+		"self":    exportOf(state(urnA, urnA, false)),
+		"pair":    exportOf(state(urnA, urnB, false), state(urnB, urnA, false)),
+		"child":   exportOf(state("urn:pulumi:s::p::aws:ec2/eip:Eip::e", urnA, true), state(urnA, urnB, false), state(urnB, urnA, false)),
 		"preview": `{"steps": [{"op": "create", "newState": ` + state(urnA, urnB, false) + `}, {"op": "create", "newState": ` + state(urnB, urnA, false) + `}]}`,
 	} {
 		_, err := readWithin(t, doc)
@@ -100,11 +100,11 @@ func TestTrailingDataIsRefused(t *testing.T) {
 // Type errors name the field and what was expected, not Go types.
 func TestDocumentErrorsNameNoGoTypes(t *testing.T) {
 	for doc, want := range map[string]string{
-		`{"steps": 3}`:                           "steps: expected a list, got a number",
-		`{"steps": [{"newState": {"urn": 3}}]}`:  "steps.newState.urn: expected text, got a number",
-		`{"deployment": {"resources": {}}}`:      "deployment.resources: expected a list, got an object",
-		`{"config": []}`:                         "config: expected an object, got an array",
-		`[1]`:                                    "expected an object, got an array",
+		`{"steps": 3}`:                          "steps: expected a list, got a number",
+		`{"steps": [{"newState": {"urn": 3}}]}`: "steps.newState.urn: expected text, got a number",
+		`{"deployment": {"resources": {}}}`:     "deployment.resources: expected a list, got an object",
+		`{"config": []}`:                        "config: expected an object, got an array",
+		`[1]`:                                   "expected an object, got an array",
 		`{"steps": [{"newState": {"custom": "yes"}}]}`: "steps.newState.custom: expected true or false, got a string",
 	} {
 		_, err := readWithin(t, doc)
