@@ -39,6 +39,10 @@ type Stack struct {
 	Zones          int                        `json:"zones"`
 	Resources      Resources                  `json:"resources"`
 	MonthlyCostUSD float64                    `json:"monthlyCostUSD"`
+	// Complete is true when MonthlyCostUSD is the whole estimate: the stack evaluated and
+	// nothing is unpriced. UnpricedCount is len(Unpriced). The JSON renderer sets both.
+	Complete      bool `json:"complete"`
+	UnpricedCount int  `json:"unpricedCount"`
 	CostBreakdown  []cost.Line                `json:"costBreakdown"`
 	Unpriced       []cost.Unpriced            `json:"unpriced"`
 	Excluded       []string                   `json:"excluded"`
