@@ -16,6 +16,8 @@ const (
 	exitOK       = 0
 	exitFindings = 1 // unpriced items, a stack whose program failed
 	exitBadInput = 2 // unreadable or invalid stack file, bad flag
+	// exitWriteFailed: the report could not be written (a full disk, a closed pipe).
+	exitWriteFailed = 3
 )
 
 // exitError carries an exit code out of a subcommand.
@@ -44,7 +46,8 @@ usage:
   clusterbench inventory --stack NAME [--stacks DIR] [--format table|json]
   clusterbench cost      --preview FILE [--format ...] [--prices FILE] [--usage ...] [--gke-free-tier]
 
-exit codes: 0 ok; 1 findings (unpriced items, a stack whose program failed); 2 bad input
+exit codes: 0 ok; 1 findings (unpriced items, a stack whose program failed); 2 bad input;
+3 the report could not be written
 `
 
 func main() {
@@ -52,11 +55,12 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage) // no command is a usage error: the usage goes to stderr
+		return exitBadInput
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
-		if len(args) == 0 {
-			return exitBadInput
-		}
 		return exitOK
 	}
 	cmd, ok := commands[args[0]]
@@ -72,29 +76,44 @@ func run(args []string, stdout, stderr io.Writer) int {
 		} else if code == exitOK {
 			code = exitFindings
 		}
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "clusterbench %s: %v\n", args[0], err)
-		} else {
+		var help *helpRequested
+		if errors.As(err, &help) {
+			help.print(stdout)
 			code = exitOK
+		} else {
+			fmt.Fprintf(stderr, "clusterbench %s: %v\n", args[0], err)
 		}
 	}
 	return code
 }
 
-// newFlags makes a subcommand's flag set: errors are returned, not printed twice.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+// newFlags makes a subcommand's flag set: errors are returned and printed once, as one
+// line (the flag list only on --help).
+func newFlags(name string, _ io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
+}
+
+// helpRequested is --help: run prints the flags to stdout and exits 0.
+type helpRequested struct{ fs *flag.FlagSet }
+
+func (h *helpRequested) Error() string { return flag.ErrHelp.Error() }
+
+func (h *helpRequested) print(w io.Writer) {
+	fmt.Fprintf(w, "usage of clusterbench %s:\n", h.fs.Name())
+	h.fs.SetOutput(w)
+	h.fs.PrintDefaults()
 }
 
 // parseFlags parses and refuses stray arguments.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return &helpRequested{fs: fs}
 		}
-		return badInput("%v", err)
+		return badInput("%v (see clusterbench %s --help)", err, fs.Name())
 	}
 	if fs.NArg() > 0 {
 		return badInput("unexpected argument %q", fs.Arg(0))
@@ -107,15 +126,3 @@ type stringList []string
 
 func (l *stringList) String() string     { return fmt.Sprint(*l) }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
-// output opens --out (or stdout) for writing.
-func output(path string, stdout io.Writer) (io.Writer, func() error, error) {
-	if path == "" || path == "-" {
-		return stdout, func() error { return nil }, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, nil, badInput("--out: %v", err)
-	}
-	return f, f.Close, nil
-}
