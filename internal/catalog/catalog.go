@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clusterbench/clusterbench/components/kubeversion"
@@ -99,8 +100,8 @@ func freePatternProblem(p string) string {
 // keySegments: <vendor>/<region>/<service>/<item>.
 const keySegments = 4
 
-// Default returns the embedded catalog.
-func Default() (*Catalog, error) {
+// embedded is the embedded catalog, read once; Default hands out copies.
+var embedded = sync.OnceValues(func() (*Catalog, error) {
 	cal, err := kubeversion.Default()
 	if err != nil {
 		return nil, err
@@ -110,6 +111,20 @@ func Default() (*Catalog, error) {
 		return nil, err
 	}
 	return c, nil
+})
+
+// Default returns the embedded catalog: a copy of its own, which Merge may change.
+func Default() (*Catalog, error) {
+	c, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	out := &Catalog{Version: c.Version, Date: c.Date, entries: make(map[string]Entry, len(c.entries)),
+		free: slices.Clone(c.free), support: c.support.Clone()}
+	for k, e := range c.entries {
+		out.entries[k] = e
+	}
+	return out, nil
 }
 
 // Price returns the entry for a key.
