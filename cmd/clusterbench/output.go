@@ -19,24 +19,22 @@ func writeFailed(where string, err error) error {
 // directly. A failed write is exitWriteFailed; a path that cannot be created is bad
 // input.
 func writeReport(path string, stdout io.Writer, write func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		if err := write(stdout); err != nil {
-			return writeFailed("standard output", err)
-		}
-		return nil
-	}
 	fi, err := os.Stat(path)
-	if err == nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if path == "" || path == "-" || err == nil && !fi.Mode().IsRegular() {
+		w, closeOut, err := output(path, stdout)
 		if err != nil {
-			return badInput("--out %s: %v", path, err)
+			return err
 		}
-		if err := write(f); err != nil {
-			_ = f.Close()
-			return writeFailed(path, err)
+		where := path
+		if path == "" || path == "-" {
+			where = "standard output"
 		}
-		if err := f.Close(); err != nil {
-			return writeFailed(path, err)
+		if err := write(w); err != nil {
+			_ = closeOut()
+			return writeFailed(where, err)
+		}
+		if err := closeOut(); err != nil {
+			return writeFailed(where, err)
 		}
 		return nil
 	}
