@@ -37,7 +37,10 @@ var knownRegions = map[string][]string{
 	},
 }
 
-var cloudNames = map[string]string{AWS: "AWS", GCP: "GCP"}
+var (
+	cloudNames  = map[string]string{AWS: "AWS", GCP: "GCP"}
+	withArticle = map[string]string{AWS: "an AWS", GCP: "a GCP"}
+)
 
 // checkRegion refuses a region that is not spelled as one of the cloud's regions (naming
 // the other cloud when it is one of its regions) and warns about one the list lacks.
@@ -51,10 +54,9 @@ func checkRegion(cloud, region string, ps *problems) {
 	switch {
 	case regionSyntax[cloud].MatchString(region) && slices.Contains(knownRegions[cloud], region):
 	case regionSyntax[other].MatchString(region):
-		article := map[string]string{AWS: "an", GCP: "a"}[other]
-		ps.add(key, region, "is %s %s region name, not %s one (e.g. %s); check clusterbench:cloud and the region", article, cloudNames[other], cloudNames[cloud], example)
+		ps.add(key, region, "is %s region name, not %s one (e.g. %s); check clusterbench:cloud and the region", withArticle[other], withArticle[cloud], example)
 	case !regionSyntax[cloud].MatchString(region):
-		ps.add(key, region, "is not %s region name: lower case, no spaces, e.g. %s", map[string]string{AWS: "an AWS", GCP: "a GCP"}[cloud], example)
+		ps.add(key, region, "is not %s region name: lower case, no spaces, e.g. %s", withArticle[cloud], example)
 	default:
 		ps.warn(key, region, "is spelled like a %s region but is not a region clusterbench knows; costs in it are unpriced unless a --prices file adds them", cloudNames[cloud])
 	}

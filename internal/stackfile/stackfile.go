@@ -101,7 +101,18 @@ func Read(path string) (spec.Input, error) {
 // file, and the open does not wait for a FIFO's writer.
 func readRegular(path string) ([]byte, error) {
 	notRegular := func(mode os.FileMode) error {
-		return fmt.Errorf("%s: not a regular file (%s); a stack file is a plain YAML file", quotePath(path), mode.Type())
+		what := "a special file"
+		switch {
+		case mode&os.ModeNamedPipe != 0:
+			what = "a named pipe (FIFO)"
+		case mode.IsDir():
+			what = "a directory"
+		case mode&os.ModeDevice != 0:
+			what = "a device"
+		case mode&os.ModeSocket != 0:
+			what = "a socket"
+		}
+		return fmt.Errorf("%s: not a regular file but %s; a stack file is a plain YAML file", quotePath(path), what)
 	}
 	if fi, err := os.Stat(path); err != nil {
 		return nil, err
