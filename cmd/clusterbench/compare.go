@@ -43,21 +43,30 @@ func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", ev.File, u.Resource, u.Type, u.Reason)
 		}
 	}
+	// The report covers every stack; it is written only when at least one stack was
+	// evaluated (ok, or not available yet), so a run of bad stack files alone never
+	// replaces an --out file with a report of nothing.
+	if !somethingToReport(c) {
+		fmt.Fprintln(stderr, "clusterbench compare: no stack could be evaluated; no report written")
+		return comparison.ExitCode(evals, c), nil
+	}
 	if err := render(c, pf, stdout); err != nil {
-		return exitFindings, err
+		return exitWriteFailed, err
 	}
 	return comparison.ExitCode(evals, c), nil
 }
 
+// somethingToReport: at least one stack has facts (status ok or not-available).
+func somethingToReport(c *report.Comparison) bool {
+	for _, st := range c.Stacks {
+		if st.Status != report.StatusError {
+			return true
+		}
+	}
+	return false
+}
+
 // render writes the comparison in the chosen format to --out or stdout.
 func render(c *report.Comparison, pf pricingFlags, stdout io.Writer) error {
-	w, closeOut, err := output(pf.out, stdout)
-	if err != nil {
-		return err
-	}
-	if err := report.Render(w, c, pf.format); err != nil {
-		_ = closeOut()
-		return err
-	}
-	return closeOut()
+	return writeReport(pf.out, stdout, func(w io.Writer) error { return report.Render(w, c, pf.format) })
 }

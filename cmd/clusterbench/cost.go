@@ -61,7 +61,7 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", *path, u.Resource, u.Type, u.Reason)
 	}
 	if err := render(c, pf, stdout); err != nil {
-		return exitFindings, err
+		return exitWriteFailed, err
 	}
 	if len(est.Unpriced) > 0 {
 		return exitFindings, nil

@@ -18,6 +18,8 @@ const (
 	exitOK       = 0
 	exitFindings = 1 // unpriced items, a stack whose program failed
 	exitBadInput = 2 // unreadable or invalid stack file, bad flag
+	// exitWriteFailed: the report could not be written (a full disk, a closed pipe).
+	exitWriteFailed = 3
 )
 
 // exitError carries an exit code out of a subcommand.
@@ -56,7 +58,8 @@ usage:
                          [--private-nodes] [--max-monthly USD] [--usage ...] [--prices FILE] [--top K]
                          [--format table|json|markdown] [--emit-stack DIR]
 
-exit codes: 0 ok; 1 findings (unpriced items, a doctor FAIL, a stack whose program failed); 2 bad input
+exit codes: 0 ok; 1 findings (unpriced items, a doctor FAIL, a stack whose program failed); 2 bad input;
+3 the report could not be written
 `
 
 func main() {
@@ -64,11 +67,12 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage) // no command is a usage error: the usage goes to stderr
+		return exitBadInput
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
-		if len(args) == 0 {
-			return exitBadInput
-		}
 		return exitOK
 	}
 	cmd, ok := commands[args[0]]
@@ -84,10 +88,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		} else if code == exitOK {
 			code = exitFindings
 		}
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "clusterbench %s: %v\n", args[0], err)
-		} else {
+		var help *helpRequested
+		if errors.As(err, &help) {
+			help.print(stdout)
 			code = exitOK
+		} else {
+			fmt.Fprintf(stderr, "clusterbench %s: %v\n", args[0], err)
 		}
 	}
 	return code
@@ -103,20 +109,33 @@ func commandNames() []string {
 	return names
 }
 
-// newFlags makes a subcommand's flag set: errors are returned, not printed twice.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+// newFlags makes a subcommand's flag set: errors are returned and printed once, as one
+// line (the flag list only on --help).
+func newFlags(name string, _ io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
+}
+
+// helpRequested is --help: run prints the flags to stdout and exits 0.
+type helpRequested struct{ fs *flag.FlagSet }
+
+func (h *helpRequested) Error() string { return flag.ErrHelp.Error() }
+
+func (h *helpRequested) print(w io.Writer) {
+	fmt.Fprintf(w, "usage of clusterbench %s:\n", h.fs.Name())
+	h.fs.SetOutput(w)
+	h.fs.PrintDefaults()
 }
 
 // parseFlags parses and refuses stray arguments.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return &helpRequested{fs: fs}
 		}
-		return badInput("%v", err)
+		return badInput("%v (see clusterbench %s --help)", err, fs.Name())
 	}
 	if fs.NArg() > 0 {
 		return badInput("unexpected argument %q", fs.Arg(0))

@@ -80,6 +80,7 @@ func validateAdminCidrs(s *Spec, ps *problems) {
 			ps.warn("adminCidrs", c, "is a documentation range (RFC 5737): nobody can reach the cluster from it; set your own networks before a real deployment")
 		}
 	}
+	checkAdminCoverage(s.AdminCidrs, ps)
 }
 
 // within reports whether p lies wholly inside one of ranges.
@@ -192,6 +193,8 @@ func validateNetwork(s *Spec, ps *problems) {
 		ps.add("network.cidr", n.Cidr, "%v", err)
 	case p.Bits() < minBits || p.Bits() > 24:
 		ps.add("network.cidr", n.Cidr, "prefix must be /%d to /24 on %s (subnets are carved from it per zone)", minBits, s.Cloud)
+	case reservedRange(p) != "":
+		ps.add("network.cidr", n.Cidr, "is in %s: cloud VPCs refuse it and hosts cannot use it for node addresses; use a private range such as 10.0.0.0/16", reservedRange(p))
 	case len(ps.errs) > 0:
 		// The capacity arithmetic needs valid zones and worker counts; their own
 		// problems are already reported.

@@ -146,7 +146,7 @@ func mixedSpot(r inventory.Resource) bool {
 	if _, ok := r.Path("mixedInstancesPolicy"); !ok {
 		return false
 	}
-	pct, set := r.Number("mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity")
+	pct, set := number(r, "mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity")
 	return !set || pct < 100 // the API's default is 0: all spot above the base
 }
 

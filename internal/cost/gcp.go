@@ -96,7 +96,7 @@ func defaultNodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
 		return fleet{cloud: "gcp"}, nil
 	}
 	perZone := 1
-	if n, ok := r.Number("initialNodeCount"); ok {
+	if n, ok := number(r, "initialNodeCount"); ok {
 		perZone = int(n)
 	}
 	f, err := p.gkeNodes(r, r, perZone*gkeZones(r, r))
@@ -108,12 +108,12 @@ func defaultNodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
 // of the pool, else of its cluster, else 1 for a zonal and 3 for a regional cluster).
 func nodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
 	cluster, _ := p.linkedOne(r, "cluster", gkeCluster)
-	perZone, ok := r.Number("nodeCount")
+	perZone, ok := number(r, "nodeCount")
 	if !ok {
-		perZone, ok = r.Number("initialNodeCount")
+		perZone, ok = number(r, "initialNodeCount")
 	}
 	if !ok {
-		if total, set := r.Number("autoscaling.totalMinNodeCount"); set {
+		if total, set := number(r, "autoscaling.totalMinNodeCount"); set {
 			return p.gkeNodes(r, cluster, int(total))
 		}
 		return fleet{}, fmt.Errorf("nodeCount and initialNodeCount are not set or unknown: cannot tell how many nodes run")
@@ -151,7 +151,7 @@ func (p *pricer) gkeNodes(pool, cluster inventory.Resource, n int) (fleet, error
 		return fleet{}, err
 	}
 	size := gkeDefaultDiskGB
-	if s, ok := pool.Number("nodeConfig.diskSizeGb"); ok {
+	if s, ok := number(pool, "nodeConfig.diskSizeGb"); ok {
 		size = int(s)
 	}
 	private := truthy(cluster, "privateClusterConfig.enablePrivateNodes") || truthy(pool, "networkConfig.enablePrivateNodes")
@@ -220,7 +220,7 @@ func (p *pricer) gceFleet(r, def inventory.Resource, n int, disks []disk) (fleet
 
 func gceDisk(r inventory.Resource, sizePath, typePath string) disk {
 	d := disk{sizeGB: gceDefaultDiskGB, typ: gceDefaultDiskType}
-	if s, ok := r.Number(sizePath); ok {
+	if s, ok := number(r, sizePath); ok {
 		d.sizeGB = int(s)
 	}
 	d.typ = orDefault(lastSegment(r.String(typePath)), d.typ)
@@ -258,7 +258,7 @@ func cloudNAT(p *pricer, r inventory.Resource) error {
 	}
 	if strings.EqualFold(orDefault(r.String("natIpAllocateOption"), "AUTO_ONLY"), "AUTO_ONLY") {
 		ports := cloudNATDefaultPortsPerVM
-		if n, ok := r.Number("minPortsPerVm"); ok && n > 0 {
+		if n, ok := number(r, "minPortsPerVm"); ok && n > 0 {
 			ports = int(n)
 		}
 		ips := max(1, (vms*ports+cloudNATPortsPerIP-1)/cloudNATPortsPerIP)

@@ -152,7 +152,7 @@ func explicitBool(r inventory.Resource, path string) (value, set bool) {
 
 // count reads a whole number input; absent or unknown is an error naming the input.
 func count(r inventory.Resource, path string) (int, error) {
-	n, ok := r.Number(path)
+	n, ok := number(r, path)
 	if !ok {
 		return 0, fmt.Errorf("%s is not set or unknown: cannot tell how many instances run", path)
 	}

@@ -31,15 +31,19 @@ type CatalogInfo struct {
 
 // Stack is one stack's column of the comparison.
 type Stack struct {
-	Stack          string                     `json:"stack"`
-	Status         string                     `json:"status"`
-	Error          string                     `json:"error"`
-	Cloud          string                     `json:"cloud"`
-	Orchestrator   string                     `json:"orchestrator"`
-	Region         string                     `json:"region"`
-	Zones          int                        `json:"zones"`
-	Resources      Resources                  `json:"resources"`
-	MonthlyCostUSD float64                    `json:"monthlyCostUSD"`
+	Stack          string    `json:"stack"`
+	Status         string    `json:"status"`
+	Error          string    `json:"error"`
+	Cloud          string    `json:"cloud"`
+	Orchestrator   string    `json:"orchestrator"`
+	Region         string    `json:"region"`
+	Zones          int       `json:"zones"`
+	Resources      Resources `json:"resources"`
+	MonthlyCostUSD float64   `json:"monthlyCostUSD"`
+	// Complete is true when MonthlyCostUSD is the whole estimate: the stack evaluated and
+	// nothing is unpriced. UnpricedCount is len(Unpriced). The JSON renderer sets both.
+	Complete       bool                       `json:"complete"`
+	UnpricedCount  int                        `json:"unpricedCount"`
 	CostBreakdown  []cost.Line                `json:"costBreakdown"`
 	Unpriced       []cost.Unpriced            `json:"unpriced"`
 	Excluded       []string                   `json:"excluded"`
