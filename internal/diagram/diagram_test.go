@@ -96,6 +96,7 @@ func TestGolden(t *testing.T) {
 			want, err := os.ReadFile(path)
 			require.NoError(t, err, "no golden file: run UPDATE_GOLDEN=1 go test ./internal/diagram/")
 			assert.Equal(t, string(want), got.String(), "%s differs from its golden (UPDATE_GOLDEN=1 regenerates it)", path)
+			assert.NotContains(t, got.String(), "unknown", "%s: everything the shipped stacks build is known", path)
 		}
 	}
 }

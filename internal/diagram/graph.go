@@ -94,8 +94,8 @@ type Graph struct {
 	// Network names the private network the zones belong to.
 	Network string
 	Zones   []string
-	Nodes        []Node
-	Edges        []Edge
+	Nodes   []Node
+	Edges   []Edge
 }
 
 // Options add what the inventory does not say.

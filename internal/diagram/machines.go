@@ -158,9 +158,10 @@ func (b *builder) eksNodeGroup(r inventory.Resource) *group {
 		g.machine = strings.Join(types, "/")
 	}
 	if lt, ok := b.res.ref(r, "launchTemplate.id", tLaunchTpl); ok {
+		machine := g.machine
 		b.awsTemplate(g, lt)
-		if g.machine == "" {
-			g.machine = lt.String("instanceType")
+		if machine != "" {
+			g.machine = machine
 		}
 	}
 	return g
