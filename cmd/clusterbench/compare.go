@@ -41,10 +41,17 @@ func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", ev.File, u.Resource, u.Type, u.Reason)
 		}
 	}
+	code := comparison.ExitCode(evals, c)
+	if pf.format == "html" || pf.format == "markdown" {
+		if err := comparison.AddDiagrams(c, evals); err != nil {
+			fmt.Fprintln(stderr, "diagram:", err) // the report is still written, without that picture
+			code = max(code, exitFindings)
+		}
+	}
 	if err := render(c, pf, stdout); err != nil {
 		return exitFindings, err
 	}
-	return comparison.ExitCode(evals, c), nil
+	return code, nil
 }
 
 // render writes the comparison in the chosen format to --out or stdout.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/clusterbench/clusterbench/internal/comparison"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/clusterbench/clusterbench/internal/report"
 )
@@ -47,6 +48,7 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 		Resources: report.Resources{Total: len(custom), ByType: inventory.CountByType(custom),
 			Components: inventory.CountByType(doc.Inventory.Components())},
 		MonthlyCostUSD: est.MonthlyUSD, CostBreakdown: est.Lines, Unpriced: est.Unpriced, Excluded: est.Excluded,
+		CostByCategory: report.CostByCategory(est.Lines, comparison.ControlPlaneMachines(doc.Inventory)),
 	}
 	for _, cloud := range inventory.SortedKeys(doc.Regions) {
 		region := doc.Regions[cloud]

@@ -76,7 +76,7 @@ var (
 func (g *Graph) WriteDOT(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n", dotQuote(g.Stack))
-	fmt.Fprintf(&b, "  graph [label=%s, labelloc=t, fontname=\"Helvetica\", fontsize=16, compound=true, newrank=true, nodesep=0.35, ranksep=0.55, pad=0.2];\n", dotQuote(g.Title))
+	fmt.Fprintf(&b, "  graph [id=%s, label=%s, labelloc=t, fontname=\"Helvetica\", fontsize=16, compound=true, newrank=true, nodesep=0.35, ranksep=0.55, pad=0.2];\n", dotQuote(nodeID("diagram", g.Stack)), dotQuote(g.Title))
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10, margin=\"0.12,0.06\"];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
 	for _, n := range g.Nodes {

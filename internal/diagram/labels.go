@@ -94,11 +94,14 @@ func (l labeler) label(t Traffic, from, to string) string {
 	}
 	rest := t.Minus(named)
 	if allButPortZero(t) {
-		return "all traffic" + parenthesized(names)
+		if len(names) == 0 {
+			return "all traffic"
+		}
+		return strings.Join(wrapList(append([]string{"all traffic, incl."}, names...), labelWidth), "\n")
 	}
 	var lines []string
 	if len(names) > 0 {
-		lines = append(lines, strings.Join(names, ", "))
+		lines = append(lines, wrapList(names, labelWidth)...)
 	}
 	if !rest.Empty() {
 		lines = append(lines, describeRest(t, rest, len(names) > 0))
@@ -116,11 +119,32 @@ func (s service) text() string {
 	return portRange(s.lo, s.hi) + " " + s.name
 }
 
-func parenthesized(names []string) string {
-	if len(names) == 0 {
-		return ""
+// labelWidth is where edge labels wrap, so a long list does not widen the picture.
+const labelWidth = 34
+
+// wrapList joins items with ", ", starting a new line before one that would pass width.
+func wrapList(items []string, width int) []string {
+	var lines []string
+	cur := ""
+	for i, it := range items {
+		sep := ", "
+		if i == 0 || strings.HasSuffix(cur, "incl.") {
+			sep = " "
+		}
+		switch {
+		case cur == "":
+			cur = it
+		case len(cur)+len(sep)+len(it) > width:
+			lines = append(lines, strings.TrimSuffix(cur, ",")+strings.TrimSpace(sep[:len(sep)-1]))
+			cur = it
+		default:
+			cur += sep + it
+		}
 	}
-	return " (" + strings.Join(names, ", ") + ")"
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }
 
 // allButPortZero reports whether everything is let through (port 0 aside).
@@ -160,7 +184,7 @@ func describeRest(all, rest Traffic, more bool) string {
 	if more {
 		prefix = "+ "
 	}
-	return prefix + strings.Join(parts, "; ")
+	return prefix + strings.Join(parts, ";\n")
 }
 
 func spanList(s []span) string {

@@ -44,6 +44,9 @@ type Stack struct {
 	Excluded       []string                   `json:"excluded"`
 	FaultTolerance *faulttolerance.Assessment `json:"faultTolerance"`
 	Warnings       []string                   `json:"warnings"`
+	// CostByCategory and Diagram feed the HTML and Markdown pictures (architecture.go).
+	CostByCategory []CategoryCost `json:"-"`
+	Diagram        *Diagram       `json:"-"`
 }
 
 // Resources counts a stack's resources.
