@@ -2,7 +2,10 @@
 # Renders `clusterbench compare --format html` in headless Chromium and checks the page:
 #   - the DOM holds every stack's name (from stacks/Pulumi.<stack>.yaml), "Monthly cost"
 #     and the chart's <svg>;
-#   - a 1400x1000 screenshot is not blank (scripts/pngcheck counts colours and ink).
+#   - a 1400x1000 screenshot is not blank (scripts/pngcheck counts colours and ink);
+#   - every stack's architecture diagram is in the DOM (its title, zones and legend as
+#     text) and visible: a probe copy of the page reports where each diagram's <svg>
+#     sits, and that region of a screenshot is not blank and not tiny.
 # Installs Debian's chromium when it is missing (needs root). Every step is bounded by a
 # timeout and the temporary directory is removed on every path.
 # CLUSTERBENCH=path/to/binary uses an already built CLI instead of building one.
@@ -74,4 +77,44 @@ headless --screenshot="$tmp/shot.png" --window-size=1400,1000 >/dev/null || fail
 [[ -s $tmp/shot.png ]] || fail "chromium wrote no screenshot"
 timeout 300 go run ./scripts/pngcheck "$tmp/shot.png" || fail "the screenshot looks blank"
 
-echo "test-browser: PASS ($(stack_names | wc -l) stacks in the DOM, screenshot not blank, $((SECONDS - started))s)"
+step "diagrams in the DOM"
+stacks=$(stack_names | wc -l)
+diagrams=$(grep -o '<div class="diagram"' "$tmp/dom.html" | wc -l)
+((diagrams == stacks)) || fail "want one diagram per stack ($stacks), the page has $diagrams"
+missing=()
+while read -r name; do
+  # Graphviz writes each stack's title ("eks: Amazon EKS on AWS (us-east-1)") as SVG text.
+  grep -qF -- ">$name: " "$tmp/dom.html" || missing+=("the diagram title of $name")
+done < <(stack_names)
+for want in "zone us-east-1a" "zone us-central1-a" ">Legend<" "admin networks (adminCidrs)"; do
+  grep -qF -- "$want" "$tmp/dom.html" || missing+=("$want")
+done
+((${#missing[@]} == 0)) || fail "the diagrams lack: ${missing[*]}"
+
+step "diagrams visible where they sit"
+# A copy of the page with a probe script (the report itself has none) writes each
+# diagram's box in page pixels into the DOM; a screenshot tall enough to hold them all
+# is then checked region by region.
+sed 's#</body>#<script>addEventListener("load",()=>{const p=document.createElement("pre");p.id="diagram-rects";p.textContent=[...document.querySelectorAll("div.diagram svg")].map(s=>{const r=s.getBoundingClientRect();return [r.left+scrollX,r.top+scrollY,r.width,r.height].map(Math.round).join(",")}).join(" ");document.body.append(p)})</script></body>#' \
+  "$tmp/report.html" >"$tmp/probe.html"
+probe() {
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync --force-device-scale-factor=1 \
+    --user-data-dir="$tmp/profile" "$@" "file://$tmp/probe.html" 2>>"$tmp/chromium.log"
+}
+probe --window-size=1400,1000 --virtual-time-budget=5000 --dump-dom >"$tmp/probe-dom.html" || fail "chromium --dump-dom on the probe"
+read -r -a rects < <(sed -n 's#.*<pre id="diagram-rects">\([^<]*\)</pre>.*#\1#p' "$tmp/probe-dom.html")
+((${#rects[@]} == stacks)) || fail "the probe found ${#rects[@]} diagram boxes, want $stacks"
+bottom=0
+for r in "${rects[@]}"; do
+  IFS=, read -r x y w h <<<"$r"
+  ((w >= 100 && h >= 40)) || fail "a diagram is too small to see: ${w}x${h} at $x,$y"
+  ((y + h > bottom)) && bottom=$((y + h))
+done
+probe --window-size=1400,$((bottom + 40)) --screenshot="$tmp/diagrams.png" >/dev/null || fail "chromium --screenshot on the probe"
+timeout 300 go build -o "$tmp/pngcheck" ./scripts/pngcheck || fail "go build ./scripts/pngcheck"
+for r in "${rects[@]}"; do
+  "$tmp/pngcheck" -min-colours 8 -min-non-white 0.01 -crop "$r" "$tmp/diagrams.png" || fail "the diagram at $r looks blank"
+done
+
+echo "test-browser: PASS ($stacks stacks in the DOM, screenshot not blank, $diagrams diagrams in the DOM and visible, $((SECONDS - started))s)"

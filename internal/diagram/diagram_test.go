@@ -276,3 +276,20 @@ func svgTexts(t *testing.T, svg []byte) []string {
 	require.Equal(t, "svg", root)
 	return texts
 }
+
+// BenchmarkDraw is building, writing DOT and laying out SVG for the six shipped stacks.
+func BenchmarkDraw(b *testing.B) {
+	t := &testing.T{}
+	stacks := shipped(t)
+	for b.Loop() {
+		for _, ev := range stacks {
+			g, err := diagram.ForStack(ev.Inventory, ev.Spec)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := g.WriteSVG(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
