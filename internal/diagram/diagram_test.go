@@ -293,3 +293,21 @@ func BenchmarkDraw(b *testing.B) {
 		}
 	}
 }
+
+// TestREADMEDiagramsAreCurrent fails when the pictures the README shows no longer match
+// what the tool draws for their stacks: `make diagrams` redraws them.
+func TestREADMEDiagramsAreCurrent(t *testing.T) {
+	for _, stack := range []string{"kops-aws", "swarm-aws"} {
+		path := filepath.Join("..", "..", "docs", "diagrams", stack+".svg")
+		committed, err := os.ReadFile(path)
+		require.NoError(t, err, "the README shows %s: run make diagrams", path)
+		var drawn bytes.Buffer
+		require.NoError(t, graphOf(t, stack).WriteSVG(&drawn))
+		assert.True(t, bytes.Equal(committed, drawn.Bytes()), "%s is stale: run make diagrams", path)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	for _, stack := range []string{"kops-aws", "swarm-aws"} {
+		assert.Contains(t, string(readme), "docs/diagrams/"+stack+".svg", "the README shows the picture")
+	}
+}

@@ -3,6 +3,7 @@ package diagram
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -36,6 +37,9 @@ var edgeStyles = map[EdgeKind]string{
 	EdgeData:     `color="#9a6700", fontcolor="#7d4e00", style=dashed, arrowhead=vee`,
 	EdgeEgress:   `color="#6e7781", style=dotted, arrowhead=vee`,
 }
+
+// zoneRank orders a zone's column from the top.
+var zoneRank = map[Kind]int{KindMember: 0, KindBastion: 1, KindVolume: 2, KindWorkers: 3, KindNAT: 4}
 
 // inNetwork reports whether a node sits inside the network's cluster.
 func inNetwork(n Node) bool {
@@ -103,10 +107,18 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	}
 	for _, z := range g.Zones {
 		fmt.Fprintf(&b, "    subgraph %s {\n      label=%s; style=\"rounded,filled\"; fillcolor=\"#f6f8fa\"; color=\"#afb8c1\";\n", dotQuote("cluster_zone_"+z), dotQuote("zone "+z))
+		var column []Node
 		for _, n := range g.Nodes {
 			if n.Zone == z {
 				writeDOTNode(&b, "      ", n)
+				column = append(column, n)
 			}
+		}
+		// A zone is drawn as one column (members, their volumes, workers, NAT): invisible
+		// edges only rank the nodes, Graphviz still lays everything out.
+		slices.SortStableFunc(column, func(a, b Node) int { return zoneRank[a.Kind] - zoneRank[b.Kind] })
+		for i := 1; i < len(column); i++ {
+			fmt.Fprintf(&b, "      %s -> %s [style=invis];\n", column[i-1].ID, column[i].ID)
 		}
 		b.WriteString("    }\n")
 	}
