@@ -2,6 +2,8 @@ package diagram
 
 import (
 	"strings"
+
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
 
 // planeEndpoint is an EKS control plane's private endpoint as a rule destination: the
@@ -58,14 +60,13 @@ func (b *builder) managedEdges() {
 		return
 	}
 	api := protocolTraffic(protoTCP, 443, 443, true)
-	var clusterName, accessRule string
+	var accessRule string
 	var admitted []string
 	providerRule := ""
 	fromPlane := Traffic{}
 	private := true
 	if eks := b.res.of(tEKS); len(eks) > 0 {
 		c := eks[0]
-		clusterName = c.Name
 		accessRule = c.Name + ".vpcConfig.publicAccessCidrs"
 		if set := b.managedAccessCIDRs(); len(set) > 0 {
 			admitted = set[0]
@@ -75,7 +76,6 @@ func (b *builder) managedEdges() {
 		fromPlane = allTraffic()
 	} else if gke := b.res.of(tGKE); len(gke) > 0 {
 		c := gke[0]
-		clusterName = c.Name
 		accessRule = c.Name + ".masterAuthorizedNetworksConfig"
 		if !c.Bool("privateClusterConfig.enablePrivateEndpoint") {
 			admitted = gkeAuthorized(c.List("masterAuthorizedNetworksConfig.cidrBlocks"), c.Path)
@@ -86,7 +86,6 @@ func (b *builder) managedEdges() {
 		}
 		fromPlane = protocolTraffic(protoTCP, 443, 443, true).Union(protocolTraffic(protoTCP, 10250, 10250, true))
 	}
-	_ = clusterName
 	for _, ext := range b.externals {
 		for _, c := range ext.cidrs {
 			if cidrWithin(c, admitted) {
@@ -152,7 +151,7 @@ func (b *builder) discovery() {
 	b.addNode(Node{ID: id, Kind: KindDiscovery, Title: title, Details: details}, roleOther)
 	var hubs []string
 	for _, g := range b.groups {
-		if g.role == "bastion" {
+		if g.role == faulttolerance.RoleBastion {
 			continue
 		}
 		if g.role == roleWorker || b.orchestrator == "swarm" || b.orchestrator == "selfmanaged" {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
@@ -376,7 +377,6 @@ func (b *builder) backendsOf(f inventory.Resource) []*group {
 // with what the rules let through on the target port.
 func (b *builder) forwardEdges() {
 	for _, lbEP := range b.lbs {
-		lbName := strings.TrimPrefix(lbEP.node, "lb_")
 		type target struct {
 			hub   string
 			label string
@@ -389,7 +389,6 @@ func (b *builder) forwardEdges() {
 			if !ok || nodeID("lb", lb.Name) != lbEP.node {
 				continue
 			}
-			_ = lbName
 			for i := range l.List("defaultActions") {
 				tg, ok := b.res.ref(l, fmt.Sprintf("defaultActions.%d.targetGroupArn", i), tTargetGroup)
 				if !ok {
@@ -458,7 +457,7 @@ func (b *builder) egressEdges() {
 		}
 		for _, z := range g.zones {
 			from := g.node
-			if g.role != "control-plane" {
+			if g.role != faulttolerance.RoleControlPlane {
 				from = nodeID("w", g.name()+"-"+z)
 			}
 			if to := natFor(z); to != "" {

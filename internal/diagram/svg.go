@@ -46,12 +46,12 @@ func RenderDOT(dot []byte) ([]byte, error) {
 	}
 	graph, err := graphviz.ParseBytes(dot)
 	if err != nil {
-		return nil, fmt.Errorf("Graphviz could not read the DOT: %w", err)
+		return nil, fmt.Errorf("graphviz could not read the DOT: %w", err)
 	}
 	defer graph.Close()
 	var out bytes.Buffer
 	if err := graphvizGV.Render(ctx, graph, graphviz.SVG, &out); err != nil {
-		return nil, fmt.Errorf("Graphviz layout: %w", err)
+		return nil, fmt.Errorf("graphviz layout: %w", err)
 	}
 	return out.Bytes(), nil
 }
