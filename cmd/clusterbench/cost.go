@@ -59,6 +59,9 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 		st.Cloud, st.Region = cloud, region
 	}
 	c := &report.Comparison{PriceCatalog: p.info(), Usage: p.usage.Name, Stacks: []report.Stack{st}}
+	if pf.format == "html" || pf.format == "markdown" {
+		addPreviewDiagram(c, *path, stderr)
+	}
 	for _, u := range est.Unpriced {
 		fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", *path, u.Resource, u.Type, u.Reason)
 	}

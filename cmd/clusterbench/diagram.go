@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"github.com/clusterbench/clusterbench/internal/diagram"
 	"github.com/clusterbench/clusterbench/internal/evaluate"
 	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/clusterbench/clusterbench/internal/report"
 )
 
 // diagramFormats are what `diagram --format` writes.
@@ -100,4 +103,21 @@ func previewDiagram(path string) (*diagram.Graph, error) {
 		return nil, badInput("%s: %v", path, err)
 	}
 	return g, nil
+}
+
+// addPreviewDiagram draws the document's architecture into a one-stack report; a
+// document that cannot be drawn keeps its report without a picture, said on stderr.
+func addPreviewDiagram(c *report.Comparison, path string, stderr io.Writer) {
+	g, err := previewDiagram(path)
+	var svg, mermaid bytes.Buffer
+	if err == nil {
+		if err = g.WriteSVG(&svg); err == nil {
+			err = g.WriteMermaid(&mermaid)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "diagram:", err)
+		return
+	}
+	c.Stacks[0].Diagram = &report.Diagram{SVG: svg.String(), Mermaid: mermaid.String()}
 }

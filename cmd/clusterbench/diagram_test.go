@@ -49,6 +49,14 @@ func TestDiagramPreview(t *testing.T) {
 	assert.Contains(t, out, "admin networks (adminCidrs)", "a preview carries the configuration")
 }
 
+func TestCostPreviewHTMLHasTheDiagram(t *testing.T) {
+	code, out, stderr := cli(t, "cost", "--preview", filepath.Join("..", "..", "internal", "cost", "testdata", "gke.preview.json"), "--format", "html")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, `<div class="diagram"`)
+	assert.Contains(t, out, "GKE control plane (run by Google)")
+	assert.Contains(t, out, "Where the money goes")
+}
+
 func TestDiagramBadInput(t *testing.T) {
 	for _, args := range [][]string{
 		{"diagram"},
