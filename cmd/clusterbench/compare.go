@@ -50,10 +50,17 @@ func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintln(stderr, "clusterbench compare: no stack could be evaluated; no report written")
 		return comparison.ExitCode(evals, c), nil
 	}
+	code := comparison.ExitCode(evals, c)
+	if pf.format == "html" || pf.format == "markdown" {
+		if err := comparison.AddDiagrams(c, evals); err != nil {
+			fmt.Fprintln(stderr, "diagram:", err) // the report is still written, without that picture
+			code = max(code, exitFindings)
+		}
+	}
 	if err := render(c, pf, stdout); err != nil {
 		return exitWriteFailed, err
 	}
-	return comparison.ExitCode(evals, c), nil
+	return code, nil
 }
 
 // somethingToReport: at least one stack has facts (status ok or not-available).

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/clusterbench/clusterbench/internal/comparison"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/clusterbench/clusterbench/internal/report"
 )
@@ -47,6 +48,7 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 		Resources: report.Resources{Total: len(custom), ByType: inventory.CountByType(custom),
 			Components: inventory.CountByType(doc.Inventory.Components())},
 		MonthlyCostUSD: est.MonthlyUSD, CostBreakdown: est.Lines, Unpriced: est.Unpriced, Excluded: est.Excluded,
+		CostByCategory: report.CostByCategory(est.Lines, comparison.ControlPlaneMachines(doc.Inventory)),
 	}
 	for _, cloud := range inventory.SortedKeys(doc.Regions) {
 		region := doc.Regions[cloud]
@@ -57,6 +59,9 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 		st.Cloud, st.Region = cloud, region
 	}
 	c := &report.Comparison{PriceCatalog: p.info(), Usage: p.usage.Name, Stacks: []report.Stack{st}}
+	if pf.format == "html" || pf.format == "markdown" {
+		addPreviewDiagram(c, *path, stderr)
+	}
 	for _, u := range est.Unpriced {
 		fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", *path, u.Resource, u.Type, u.Reason)
 	}

@@ -41,6 +41,7 @@ var commands = map[string]func(args []string, stdout, stderr io.Writer) (int, er
 	"prices":    runPrices,
 	"doctor":    runDoctor,
 	"recommend": runRecommend,
+	"diagram":   runDiagram,
 }
 
 const usage = `clusterbench: provision and compare container-orchestration clusters
@@ -57,6 +58,7 @@ usage:
                          [--survive-zone-loss] [--tolerate N] [--min-vcpu N] [--min-memory-gib N]
                          [--private-nodes] [--max-monthly USD] [--usage ...] [--prices FILE] [--top K]
                          [--format table|json|markdown] [--emit-stack DIR]
+  clusterbench diagram   --stack NAME [--stacks DIR] | --preview FILE [--format svg|dot|mermaid] [--out PATH]
 
 exit codes: 0 ok; 1 findings (unpriced items, a doctor FAIL, a stack whose program failed); 2 bad input;
 3 the report could not be written

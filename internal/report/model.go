@@ -53,6 +53,9 @@ type Stack struct {
 	// Doctor counts `clusterbench doctor`'s FAIL and WARN findings; nil when the stack
 	// was not diagnosed (not evaluated, or a document priced by cost).
 	Doctor *DoctorCounts `json:"doctor"`
+	// CostByCategory and Diagram feed the HTML and Markdown pictures (architecture.go).
+	CostByCategory []CategoryCost `json:"-"`
+	Diagram        *Diagram       `json:"-"`
 }
 
 // DoctorCounts are a stack's FAIL and WARN findings from clusterbench doctor.

@@ -34,6 +34,12 @@ type htmlView struct {
 	Excluded                            []string
 	UnpricedTitle                       string
 	ExcludedTitle                       string
+	// Architecture pictures, cost by category and warnings every stack has
+	// (architecture.go).
+	Diagrams            []htmlDiagram
+	CostBars            costBarsView
+	SharedWarnings      []string
+	SharedWarningsTitle string
 }
 
 type htmlRow struct {
@@ -59,6 +65,8 @@ func renderHTML(w io.Writer, c *Comparison) error {
 		Capabilities: htmlCapabilityRows(c), CapabilitiesTitle: capabilitiesTitle, CapabilitiesNote: capabilitiesNote,
 		BreakdownHeader: breakdownHeader, Excluded: excludedItems(c),
 		UnpricedTitle: unpricedTitle, ExcludedTitle: excludedTitle,
+		Diagrams: htmlDiagrams(c), CostBars: costBars(c),
+		SharedWarnings: sharedWarnings(c), SharedWarningsTitle: sharedWarningsTitle,
 	}
 	for i := range c.Stacks {
 		view.Columns = append(view.Columns, c.Stacks[i].Stack)

@@ -49,8 +49,9 @@ func summaryRows(c *Comparison) []summaryRow {
 	if slices.ContainsFunc(c.Stacks, func(st Stack) bool { return st.Doctor != nil }) {
 		rows = append(rows, column(c, "Doctor (FAIL / WARN)", evaluatedOnly(doctorLines)))
 	}
-	if slices.ContainsFunc(c.Stacks, func(st Stack) bool { return len(st.Warnings) > 0 }) {
-		rows = append(rows, column(c, "Warnings", func(st *Stack) []string { return st.Warnings }))
+	// A warning every stack has is said once, below the table (sharedWarnings).
+	if slices.ContainsFunc(c.Stacks, func(st Stack) bool { return len(ownWarnings(c, &st)) > 0 }) {
+		rows = append(rows, column(c, "Warnings", func(st *Stack) []string { return ownWarnings(c, st) }))
 	}
 	return rows
 }
