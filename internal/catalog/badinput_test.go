@@ -77,7 +77,7 @@ func TestPriceFileErrorsNameNoGoTypes(t *testing.T) {
 		"free: {a: b}\n":                "free: expected a list of text, got a map",
 		"- 1\n":                         "expected a map of",
 		"entries: [{verified: 3}]\n":    "entries[1].verified: expected true or false",
-		"cost: 3\n":                     "cost: unknown key; allowed: date, entries, free, kubernetesSupport, version",
+		"cost: 3\n":                     "cost: unknown key; allowed: date, entries, free, kubernetesSupport, machineTypes, version",
 		"version: a\nversion: b\n":      "version: set twice",
 		"version: a\n---\nversion: b\n": "more than one YAML document",
 	} {

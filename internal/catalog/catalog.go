@@ -9,6 +9,7 @@ package catalog
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -126,7 +127,7 @@ func Default() (*Catalog, error) {
 		return nil, err
 	}
 	out := &Catalog{Version: c.Version, Date: c.Date, entries: make(map[string]Entry, len(c.entries)),
-		free: slices.Clone(c.free), support: c.support.Clone()}
+		free: slices.Clone(c.free), support: c.support.Clone(), machines: maps.Clone(c.machines)}
 	for k, e := range c.entries {
 		out.entries[k] = e
 	}

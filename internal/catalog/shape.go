@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -83,6 +85,20 @@ func shape(n *yaml.Node, t reflect.Type, path string) []string {
 	case t.Kind() == reflect.String:
 		if n.Kind != yaml.ScalarNode {
 			return at("expected text, got %s", found(n))
+		}
+		return nil
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			return at("expected a whole number, got %s", found(n))
+		}
+		if _, err := strconv.ParseInt(n.Value, 0, t.Bits()); err != nil {
+			return at("expected a whole number, got %s", spec.Clip(n.Value))
+		}
+		return nil
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") || err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return at("expected a number, got %s", found(n))
 		}
 		return nil
 	case t.Kind() == reflect.Bool:
@@ -162,6 +178,10 @@ func describe(t reflect.Type) string {
 		return "a number"
 	case t.Kind() == reflect.String:
 		return "text"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		return "a whole number"
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return "a number"
 	case t.Kind() == reflect.Bool:
 		return "true or false"
 	case t.Kind() == reflect.Slice:
