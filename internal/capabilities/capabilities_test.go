@@ -27,6 +27,12 @@ type evaluated struct {
 // values as JSON text, as the Pulumi CLI hands them over).
 func evaluate(t *testing.T, stack string, overrides ...string) evaluated {
 	t.Helper()
+	return evaluateWith(t, harness.Options{}, stack, overrides...)
+}
+
+// evaluateWith is evaluate standing for another creation or caller.
+func evaluateWith(t *testing.T, opts harness.Options, stack string, overrides ...string) evaluated {
+	t.Helper()
 	in, err := stackfile.Read(filepath.Join("..", "..", "stacks", "Pulumi."+stack+".yaml"))
 	require.NoError(t, err)
 	for i := 0; i+1 < len(overrides); i += 2 {
@@ -38,7 +44,7 @@ func evaluate(t *testing.T, stack string, overrides ...string) evaluated {
 	}
 	s, _, err := spec.Parse(in, program.SpecOptions())
 	require.NoError(t, err, "%s %v", stack, overrides)
-	res, err := harness.Run(in, program.Run)
+	res, err := harness.RunWith(in, program.Run, opts)
 	require.NoError(t, err, "%s %v", stack, overrides)
 	return evaluated{inv: res.Inventory, spec: s}
 }
@@ -116,7 +122,9 @@ func TestEverySpecVariantChangesItsCell(t *testing.T) {
 		{"networkPolicy", "kops-aws", []string{"clusterbench:orchestrator", "swarm", "clusterbench:kubernetesVersion", ""},
 			"enforced by Calico", "no network policy", capabilities.None},
 		{"accessControl", "eks", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform"]`},
-			"0 access entries", "1 access entry", ""},
+			"1 access entry with cluster-admin", "2 access entries with cluster-admin", ""},
+		{"accessControl", "eks", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform"]`},
+			"adminPrincipals: none listed", "adminPrincipals: 1 principal listed, each with its cluster-admin entry", ""},
 		{"accessControl", "swarm-gcp", []string{"clusterbench:controlPlane", `{"count": 5}`},
 			"each of the 3 managers", "each of the 5 managers", ""},
 		{"accessControl", "kops-gcp", []string{"clusterbench:orchestrator", "managed", "clusterbench:controlPlane", ""},

@@ -1,10 +1,12 @@
 package capabilities_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/internal/capabilities"
+	"github.com/clusterbench/clusterbench/internal/harness"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/clusterbench/clusterbench/scripts"
 	"github.com/stretchr/testify/assert"
@@ -101,25 +103,33 @@ func TestGKEDataplaneV2DecidesNetworkPolicyAndLoadBalancing(t *testing.T) {
 }
 
 // GKE's application-layer secrets encryption comes from the recorded databaseEncryption
-// input, whichever program version sets it.
+// input, whichever program version sets it; the shipped program sets it with a key of its
+// own that rotates.
 func TestGKEApplicationLayerEncryptionFollowsDatabaseEncryption(t *testing.T) {
 	gke := evaluate(t, "gke")
-	off := assess(t, gke).SecretsAtRest
-	assert.Equal(t, capabilities.Yours, off.Status)
-	assert.Contains(t, off.Value, "application-layer encryption of Secrets is off")
+	on := assess(t, gke).SecretsAtRest
+	assert.Equal(t, capabilities.Provided, on.Status)
+	assert.Equal(t, "application-layer encryption of Secrets with this stack's Cloud KMS key", on.Value)
+	assert.Equal(t, []string{"the key (cluster-secrets) rotates every 90 days"}, on.Details)
+
+	unrotated := assess(t, edit(t, gke, "gcp:kms/cryptoKey:CryptoKey", func(in map[string]any) { delete(in, "rotationPeriod") })).SecretsAtRest
+	assert.Equal(t, []string{"the key (cluster-secrets) does not rotate"}, unrotated.Details)
 
 	key := "projects/p/locations/us-central1/keyRings/r/cryptoKeys/gke-secrets"
-	on := assess(t, edit(t, gke, "gcp:container/cluster:Cluster", func(in map[string]any) {
+	foreign := assess(t, edit(t, gke, "gcp:container/cluster:Cluster", func(in map[string]any) {
 		in["databaseEncryption"] = map[string]any{"state": "ENCRYPTED", "keyName": key}
 	})).SecretsAtRest
-	assert.Equal(t, capabilities.Provided, on.Status)
-	assert.Contains(t, on.Value, "application-layer encryption of Secrets with a Cloud KMS key")
-	assert.Contains(t, on.Details, "key "+key)
+	assert.Equal(t, capabilities.Provided, foreign.Status)
+	assert.Equal(t, "application-layer encryption of Secrets with a Cloud KMS key", foreign.Value)
+	assert.Equal(t, []string{"key " + key + " (not one this stack creates)"}, foreign.Details)
 
 	decrypted := assess(t, edit(t, gke, "gcp:container/cluster:Cluster", func(in map[string]any) {
 		in["databaseEncryption"] = map[string]any{"state": "DECRYPTED"}
 	})).SecretsAtRest
-	assert.Equal(t, off, decrypted)
+	assert.Equal(t, capabilities.Yours, decrypted.Status)
+	assert.Contains(t, decrypted.Value, "application-layer encryption of Secrets is off")
+	unset := assess(t, edit(t, gke, "gcp:container/cluster:Cluster", func(in map[string]any) { delete(in, "databaseEncryption") })).SecretsAtRest
+	assert.Equal(t, decrypted, unset)
 }
 
 func TestGKEWithoutAReleaseChannelLeavesUpgradesToYou(t *testing.T) {
@@ -202,7 +212,9 @@ func TestSwarmAutolockIsTheRenderedSetting(t *testing.T) {
 	}
 }
 
-// A scaling policy on the worker group is a deployed autoscaler.
+// A scaling policy on the worker group is a deployed autoscaler, whether it names the
+// group by id or by the name AWS picked from the group's namePrefix; a policy on another
+// group is not.
 func TestAScalingPolicyOnTheWorkersIsAnAutoscaler(t *testing.T) {
 	e := evaluate(t, "kops-aws")
 	assert.Equal(t, capabilities.Yours, assess(t, e).NodeScaling.Status)
@@ -213,10 +225,38 @@ func TestAScalingPolicyOnTheWorkersIsAnAutoscaler(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, workers.ID)
-	scaled := assess(t, add(e, inventory.Resource{Type: "aws:autoscaling/policy:Policy", Name: "cpu",
-		Inputs: map[string]any{"autoscalingGroupName": workers.ID, "policyType": "TargetTrackingScaling"}})).NodeScaling
+	policy := func(group string) capabilities.Capability {
+		return assess(t, add(e, inventory.Resource{Type: "aws:autoscaling/policy:Policy", Name: "cpu",
+			Inputs: map[string]any{"autoscalingGroupName": group, "policyType": "TargetTrackingScaling"}})).NodeScaling
+	}
+	for _, group := range []string{workers.ID, harness.PrefixedName("cluster-workers", "cluster-workers-")} {
+		scaled := policy(group)
+		assert.Equal(t, capabilities.Deployed, scaled.Status, group)
+		assert.Contains(t, scaled.Value, "scaling policy TargetTrackingScaling on cluster-workers", group)
+	}
+	for _, group := range []string{harness.PrefixedName("cluster-control-plane-0", "cluster-control-plane-0-"), "cluster-workers-by-hand"} {
+		assert.Equal(t, capabilities.Yours, policy(group).Status, group)
+	}
+}
+
+// The GCE workers' autoscaler names its MIG by the self link of the name the provider
+// picked (no name input): the cell reads the autoscaler's bounds, and an autoscaler that
+// targets another group leaves the workers fixed.
+func TestTheMIGAutoscalerIsFoundByThePickedName(t *testing.T) {
+	e := evaluate(t, "kops-gcp")
+	scaled := assess(t, e).NodeScaling
 	assert.Equal(t, capabilities.Deployed, scaled.Status)
-	assert.Contains(t, scaled.Value, "scaling policy TargetTrackingScaling on cluster-workers")
+	assert.Contains(t, scaled.Value, "MIG autoscaler on CPU (target 70%): workers 3–6 (now 3) over 3 zones")
+	autoscalers := e.inv.OfType("gcp:compute/regionAutoscaler:RegionAutoscaler")
+	require.Len(t, autoscalers, 1)
+	assert.True(t, strings.HasSuffix(autoscalers[0].String("target"), "/regionInstanceGroupManagers/"+harness.AutoName("cluster-workers")),
+		"the premise: the target is the self link of the picked name, %s", autoscalers[0].String("target"))
+
+	elsewhere := assess(t, edit(t, e, "gcp:compute/regionAutoscaler:RegionAutoscaler", func(in map[string]any) {
+		in["target"] = "https://www.googleapis.com/compute/v1/projects/clusterbench-demo/regionInstanceGroupManagers/" + harness.AutoName("cluster-other")
+	})).NodeScaling
+	assert.Equal(t, capabilities.Yours, elsewhere.Status)
+	assert.Contains(t, elsewhere.Value, "none: workers fixed at 3 over 3 zones")
 }
 
 // User data that is not exactly a rendered bootstrap (edited by hand, another version)
@@ -237,7 +277,6 @@ func TestTheStackNameDoesNotMatter(t *testing.T) {
 	e := evaluate(t, "swarm-aws")
 	renamed := *e.spec
 	renamed.Stack = "something-else"
-	inv := *e.inv
-	inv.Stack = "something-else"
-	assert.Equal(t, assess(t, e), assess(t, evaluated{inv: &inv, spec: &renamed}))
+	inv := &inventory.Inventory{Stack: "something-else", Resources: e.inv.Resources, Outputs: e.inv.Outputs}
+	assert.Equal(t, assess(t, e), assess(t, evaluated{inv: inv, spec: &renamed}))
 }

@@ -109,7 +109,7 @@ func (k eksKind) secretsAtRest() Capability {
 			what = "all Kubernetes API data (Secrets included) is"
 		}
 		details := []string{}
-		if key, ok := k.kmsKey(k.eks.String("encryptionConfig.provider.keyArn")); ok {
+		if key, ok := k.kmsKey(); ok {
 			if key.Bool("enableKeyRotation") {
 				details = append(details, "the key ("+key.Name+") rotates yearly")
 			} else {
@@ -125,10 +125,10 @@ func (k eksKind) secretsAtRest() Capability {
 	return capability(Yours, "Secrets in etcd only on EKS's encrypted volumes: no envelope encryption configured")
 }
 
-// kmsKey finds the KMS key an ARN names.
-func (k eksKind) kmsKey(arn string) (inventory.Resource, bool) {
+// kmsKey finds the KMS key the cluster's secrets encryption names.
+func (k eksKind) kmsKey() (inventory.Resource, bool) {
 	for _, r := range k.inv.OfType(kmsKeyType) {
-		if refersTo(arn, r) {
+		if k.links(*k.eks, "encryptionConfig.provider.keyArn", r) {
 			return r, true
 		}
 	}
@@ -154,10 +154,30 @@ func (k eksKind) accessControl() Capability {
 	if mode == "" {
 		mode = "CONFIG_MAP"
 	}
-	entries := len(k.inv.OfType(eksAccessType))
-	details := []string{fmt.Sprintf("authentication mode %s; %s with cluster-admin (adminPrincipals)", mode, plural(entries, "access entry", "access entries"))}
+	listed, deployer, other := k.admins()
+	details := []string{fmt.Sprintf("authentication mode %s; %s with cluster-admin",
+		mode, plural(len(listed)+len(deployer), "access entry", "access entries"))}
+	if len(other) > 0 {
+		details[0] += fmt.Sprintf("; %s without it", plural(len(other), "other access entry", "other access entries"))
+	}
+	// adminPrincipals are counted apart from the deployer's entry, which no list names.
+	switch n := len(k.s.AdminPrincipals); {
+	case n == 0:
+		details = append(details, "adminPrincipals: none listed")
+	case len(listed) == n:
+		details = append(details, fmt.Sprintf("adminPrincipals: %s listed, each with its cluster-admin entry", plural(n, "principal", "principals")))
+	default:
+		details = append(details, fmt.Sprintf("adminPrincipals: %s listed, %d with a cluster-admin entry", plural(n, "principal", "principals"), len(listed)))
+	}
+	for _, arn := range deployer {
+		details = append(details, "the deploying identity's own entry ("+arn+"), owned by Pulumi: it follows whoever runs pulumi up "+
+			"(another identity's run moves it to that identity; the previous one keeps cluster-admin only if adminPrincipals lists it)")
+	}
+	if len(deployer) == 0 && len(listed) > 0 {
+		details = append(details, "no entry beyond adminPrincipals: the identity that runs pulumi up is one of them")
+	}
 	if k.eks.Bool("accessConfig.bootstrapClusterCreatorAdminPermissions") {
-		details = append(details, "the identity that created the cluster is cluster-admin (bootstrapClusterCreatorAdminPermissions)")
+		details = append(details, "the identity that created the cluster is cluster-admin outside Pulumi's state (bootstrapClusterCreatorAdminPermissions)")
 	}
 	if len(k.inv.OfType(oidcProviderType)) > 0 {
 		details = append(details, "pods assume IAM roles through IRSA (the cluster's OIDC provider)")
@@ -168,6 +188,31 @@ func (k eksKind) accessControl() Capability {
 		details = append(details, "private API endpoint only")
 	}
 	return capability(Provided, "Kubernetes RBAC; AWS IAM principals mapped to Kubernetes by EKS access entries", details...)
+}
+
+// admins sorts the access entries by principal: those adminPrincipals lists and those
+// it does not (the program's entry for the identity running pulumi up), each holding
+// EKS's cluster-admin access policy; other are entries without that policy.
+func (k eksKind) admins() (listed, deployer, other []string) {
+	admin := map[string]bool{}
+	for _, a := range k.inv.OfType(eksAccessPolicyType) {
+		if strings.HasSuffix(a.String("policyArn"), ":cluster-access-policy/AmazonEKSClusterAdminPolicy") &&
+			a.String("accessScope.type") == "cluster" {
+			admin[a.String("principalArn")] = true
+		}
+	}
+	for _, e := range k.inv.OfType(eksAccessType) {
+		arn := e.String("principalArn")
+		switch {
+		case !admin[arn]:
+			other = append(other, arn)
+		case slices.Contains(k.s.AdminPrincipals, arn):
+			listed = append(listed, arn)
+		default:
+			deployer = append(deployer, arn)
+		}
+	}
+	return listed, deployer, other
 }
 
 func (k eksKind) upgrades() Capability {

@@ -3,6 +3,7 @@ package capabilities
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // gkeKind reads a GKE cluster: the cluster's inputs and its node pools.
@@ -108,8 +109,18 @@ func (k gkeKind) serviceDiscovery() Capability {
 
 func (k gkeKind) secretsAtRest() Capability {
 	if k.gke.String("databaseEncryption.state") == "ENCRYPTED" {
-		return capability(Provided, "application-layer encryption of Secrets with a Cloud KMS key",
-			"key "+k.gke.String("databaseEncryption.keyName"))
+		name := k.gke.String("databaseEncryption.keyName")
+		for _, key := range k.inv.OfType(gcpCryptoKeyType) {
+			if !k.links(*k.gke, "databaseEncryption.keyName", key) {
+				continue
+			}
+			rotation := "the key (" + key.Name + ") does not rotate"
+			if d, err := time.ParseDuration(key.String("rotationPeriod")); err == nil && d > 0 {
+				rotation = fmt.Sprintf("the key (%s) rotates every %s", key.Name, days(d))
+			}
+			return capability(Provided, "application-layer encryption of Secrets with this stack's Cloud KMS key", rotation)
+		}
+		return capability(Provided, "application-layer encryption of Secrets with a Cloud KMS key", "key "+name+" (not one this stack creates)")
 	}
 	return capability(Yours, "Google's default encryption at rest only: application-layer encryption of Secrets is off",
 		"set databaseEncryption with a Cloud KMS key to encrypt Secrets with a key you control")
@@ -173,4 +184,12 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// days formats a whole number of days ("90 days"), else the duration as Go prints it.
+func days(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return plural(int(d/(24*time.Hour)), "day", "days")
+	}
+	return d.String()
 }

@@ -56,7 +56,7 @@ func (st *stack) loadBalancers() []string {
 			scheme = "internal"
 		}
 		for _, l := range st.inv.OfType(awsListenerType) {
-			if !refersTo(l.String("loadBalancerArn"), lb) {
+			if !st.links(l, "loadBalancerArn", lb) {
 				continue
 			}
 			tg := l.String("defaultActions.0.targetGroupArn")

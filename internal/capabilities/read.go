@@ -2,6 +2,7 @@ package capabilities
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -16,33 +17,35 @@ import (
 
 // Type tokens read here.
 const (
-	eksClusterType    = "aws:eks/cluster:Cluster"
-	eksNodeGroupType  = "aws:eks/nodeGroup:NodeGroup"
-	eksAddonType      = "aws:eks/addon:Addon"
-	eksAccessType     = "aws:eks/accessEntry:AccessEntry"
-	oidcProviderType  = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
-	kmsKeyType        = "aws:kms/key:Key"
-	logGroupType      = "aws:cloudwatch/logGroup:LogGroup"
-	flowLogType       = "aws:ec2/flowLog:FlowLog"
-	gkeClusterType    = "gcp:container/cluster:Cluster"
-	gkeNodePoolType   = "gcp:container/nodePool:NodePool"
-	launchTemplate    = "aws:ec2/launchTemplate:LaunchTemplate"
-	instanceTemplate  = "gcp:compute/instanceTemplate:InstanceTemplate"
-	asgType           = "aws:autoscaling/group:Group"
-	asgPolicyType     = "aws:autoscaling/policy:Policy"
-	zonalMIGType      = "gcp:compute/instanceGroupManager:InstanceGroupManager"
-	regionalMIGType   = "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager"
-	autoscalerType    = "gcp:compute/autoscaler:Autoscaler"
-	regionAutoscaler  = "gcp:compute/regionAutoscaler:RegionAutoscaler"
-	awsLBType         = "aws:lb/loadBalancer:LoadBalancer"
-	awsListenerType   = "aws:lb/listener:Listener"
-	gcpForwardingRule = "gcp:compute/forwardingRule:ForwardingRule"
-	gcpFirewallType   = "gcp:compute/firewall:Firewall"
-	subnetType        = "aws:ec2/subnet:Subnet"
-	gcpSubnetType     = "gcp:compute/subnetwork:Subnetwork"
-	ebsVolumeType     = "aws:ebs/volume:Volume"
-	gcpDiskType       = "gcp:compute/disk:Disk"
-	gcpIAMMemberType  = "gcp:projects/iAMMember:IAMMember"
+	eksClusterType      = "aws:eks/cluster:Cluster"
+	eksNodeGroupType    = "aws:eks/nodeGroup:NodeGroup"
+	eksAddonType        = "aws:eks/addon:Addon"
+	eksAccessType       = "aws:eks/accessEntry:AccessEntry"
+	eksAccessPolicyType = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+	oidcProviderType    = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+	kmsKeyType          = "aws:kms/key:Key"
+	logGroupType        = "aws:cloudwatch/logGroup:LogGroup"
+	flowLogType         = "aws:ec2/flowLog:FlowLog"
+	gkeClusterType      = "gcp:container/cluster:Cluster"
+	gkeNodePoolType     = "gcp:container/nodePool:NodePool"
+	gcpCryptoKeyType    = "gcp:kms/cryptoKey:CryptoKey"
+	launchTemplate      = "aws:ec2/launchTemplate:LaunchTemplate"
+	instanceTemplate    = "gcp:compute/instanceTemplate:InstanceTemplate"
+	asgType             = "aws:autoscaling/group:Group"
+	asgPolicyType       = "aws:autoscaling/policy:Policy"
+	zonalMIGType        = "gcp:compute/instanceGroupManager:InstanceGroupManager"
+	regionalMIGType     = "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager"
+	autoscalerType      = "gcp:compute/autoscaler:Autoscaler"
+	regionAutoscaler    = "gcp:compute/regionAutoscaler:RegionAutoscaler"
+	awsLBType           = "aws:lb/loadBalancer:LoadBalancer"
+	awsListenerType     = "aws:lb/listener:Listener"
+	gcpForwardingRule   = "gcp:compute/forwardingRule:ForwardingRule"
+	gcpFirewallType     = "gcp:compute/firewall:Firewall"
+	subnetType          = "aws:ec2/subnet:Subnet"
+	gcpSubnetType       = "gcp:compute/subnetwork:Subnetwork"
+	ebsVolumeType       = "aws:ebs/volume:Volume"
+	gcpDiskType         = "gcp:compute/disk:Disk"
+	gcpIAMMemberType    = "gcp:projects/iAMMember:IAMMember"
 )
 
 // Which bootstrap the nodes run (scripts.Identify).
@@ -210,7 +213,7 @@ func (st *stack) workerBounds() (lo, desired, hi int) {
 func (st *stack) migAutoscaler(mig inventory.Resource) (inventory.Resource, bool) {
 	for _, typ := range []string{regionAutoscaler, autoscalerType} {
 		for _, a := range st.inv.OfType(typ) {
-			if refersTo(a.String("target"), mig) {
+			if st.links(a, "target", mig) {
 				return a, true
 			}
 		}
@@ -222,11 +225,54 @@ func (st *stack) migAutoscaler(mig inventory.Resource) (inventory.Resource, bool
 func (st *stack) asgPolicies(asg inventory.Resource) []inventory.Resource {
 	var out []inventory.Resource
 	for _, p := range st.inv.OfType(asgPolicyType) {
-		if refersTo(p.String("autoscalingGroupName"), asg) {
+		if st.links(p, "autoscalingGroupName", asg) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// links tells whether input prop of from refers to to: through the input's recorded
+// property dependencies when there are some (a preview's), else by the reference's text:
+// an id, an ARN or URL ending in to's name, or in the name a provider picked for it.
+func (st *stack) links(from inventory.Resource, prop string, to inventory.Resource) bool {
+	top, _, _ := strings.Cut(prop, ".")
+	if deps := from.Dependencies[top]; len(deps) > 0 {
+		return to.URN != "" && slices.Contains(deps, to.URN)
+	}
+	ref := from.String(prop)
+	if refersTo(ref, to) {
+		return true
+	}
+	// A picked name is matched by its form, so the resource must also be one from waits
+	// for when the inventory records that (two groups of one name in two components).
+	if len(from.DependsOn) > 0 && !slices.Contains(from.DependsOn, to.URN) {
+		return false
+	}
+	return pickedName(ref[strings.LastIndexAny(ref, "/:")+1:], to)
+}
+
+var (
+	// autoName is Pulumi's auto-name suffix: a hyphen and 7 random hex digits.
+	autoName = regexp.MustCompile(`^-[0-9a-f]{7}$`)
+	// uniqueSuffix is the Terraform providers' name-prefix suffix: a timestamp to the
+	// ten-thousandth of a second and an 8-hex-digit counter.
+	uniqueSuffix = regexp.MustCompile(`^[0-9]{18}[0-9a-f]{8}$`)
+)
+
+// pickedName tells whether name is one a provider picks for r, whose inputs set no name
+// (under the mock harness the inventory records the inputs, not the name picked): its
+// namePrefix and the unique suffix, else its logical name and the auto-name suffix.
+func pickedName(name string, r inventory.Resource) bool {
+	if r.String("name") != "" {
+		return false
+	}
+	if prefix := r.String("namePrefix"); prefix != "" {
+		rest, ok := strings.CutPrefix(name, prefix)
+		return ok && uniqueSuffix.MatchString(rest)
+	}
+	rest, ok := strings.CutPrefix(name, r.Name)
+	return ok && autoName.MatchString(rest)
 }
 
 func num(r inventory.Resource, path string) int {
