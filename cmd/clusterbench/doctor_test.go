@@ -76,10 +76,17 @@ func TestDoctorFormats(t *testing.T) {
 	code, out, stderr := cli(t, "doctor", "--stacks", stacksDir, "--stack", "gke", "--severity", "warn")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, out, "gke (")
+	assert.Contains(t, out, "0 FAIL, 0 WARN")
+	assert.NotContains(t, out, "WARN  ", "the shipped GKE stack has no WARN finding to show")
+	// A zonal GKE control plane: one WARN, shown with why, fix and rule (a WARN does not
+	// change the exit code).
+	code, out, stderr = cli(t, "doctor", "--stacks", zonalGKE(t), "--severity", "warn")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "gke-zonal (")
 	assert.Contains(t, out, "0 FAIL, 1 WARN")
-	assert.Regexp(t, `WARN\s+gke-secrets-encryption\s+gcp:container/cluster:Cluster cluster\n`, out)
-	assert.Contains(t, out, "fix: GKE cluster: databaseEncryption")
-	assert.Contains(t, out, "rule: CIS GKE 5.3.1")
+	assert.Regexp(t, `WARN\s+managed-control-plane-zonal\s+gcp:container/cluster:Cluster cluster\n\s+zonal cluster in us-central1-a`, out)
+	assert.Contains(t, out, "fix: clusterbench:controlPlane.availability: regional")
+	assert.Contains(t, out, "rule: GKE docs, regional clusters")
 	code, out, stderr = cli(t, "doctor", "--stacks", stacksDir, "--stack", "kops-aws", "--format", "markdown")
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, out, "## kops-aws")
@@ -147,11 +154,27 @@ func TestCompareShowsDoctorCounts(t *testing.T) {
 		assert.Equal(t, r.Stacks[i].Counts.Fail, st.Doctor.Fail, st.Stack)
 		assert.Equal(t, r.Stacks[i].Counts.Warn, st.Doctor.Warn, st.Stack)
 	}
-	assert.Equal(t, 1, c.Stacks[1].Doctor.Warn, "gke: no application-layer secrets encryption")
 	code, out, stderr := cli(t, "compare", "--stacks", stacksDir, "--stack", "eks", "--stack", "gke")
 	require.Equal(t, 0, code, stderr)
+	assert.Regexp(t, `Doctor \(FAIL / WARN\)\s+0 FAIL, 0 WARN\s+0 FAIL, 0 WARN\n`, out)
+	// A stack with a WARN: compare counts it in its column.
+	dir := zonalGKE(t)
+	data, err := os.ReadFile(filepath.Join(stacksDir, "Pulumi.eks.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.eks.yaml"), data, 0o644))
+	code, out, stderr = cli(t, "compare", "--stacks", dir)
+	require.Equal(t, 0, code, stderr)
 	assert.Regexp(t, `Doctor \(FAIL / WARN\)\s+0 FAIL, 0 WARN\s+0 FAIL, 1 WARN\n`, out)
+	zonal, _ := doctorJSON(t, 0, "--stacks", dir, "--stack", "gke-zonal")
+	require.Len(t, zonal.Stacks, 1)
+	assert.Equal(t, 1, zonal.Stacks[0].Counts.Warn, "gke-zonal: a zonal control plane")
 	// A document priced by cost is not diagnosed: no doctor row.
 	_, out, _ = cli(t, "cost", "--preview", filepath.Join("..", "..", "internal", "cost", "testdata", "eks.export.json"))
 	assert.NotContains(t, out, "Doctor")
+}
+
+// zonalGKE is a directory with the GKE stack made zonal (one WARN:
+// managed-control-plane-zonal).
+func zonalGKE(t *testing.T) string {
+	return stackDir(t, "gke", "gke-zonal", "availability: regional", "availability: zonal")
 }

@@ -27,6 +27,8 @@ func policyDocs(r inventory.Resource) []any {
 	return nil
 }
 
+const gcpCustomRole = "gcp:projects/iAMCustomRole:IAMCustomRole"
+
 // gcpBasicRoles grant everything in a project.
 var gcpBasicRoles = []string{"roles/owner", "roles/editor"}
 
@@ -62,9 +64,14 @@ func checkIAMAdmin(s *Subject) []Result {
 				out = append(out, pass(refOf(r), "attaches %s", r.String("policyArn")))
 			}
 		case "gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding":
-			if role := r.String("role"); contains(gcpBasicRoles, role) {
+			role := r.String("role")
+			switch custom := linked(s.Inventory, r, "role", gcpCustomRole); {
+			case contains(gcpBasicRoles, role):
 				out = append(out, trip(refOf(r), "grants the basic role %s: every permission in the project", role))
-			} else {
+			case len(custom) == 1:
+				// The custom role's name is the provider's: say which role of the stack it is.
+				out = append(out, pass(refOf(r), "grants the stack's custom role %s (%s)", custom[0].Name, orNone(stringsIn(custom[0].Inputs["permissions"]))))
+			default:
 				out = append(out, pass(refOf(r), "grants %s", role))
 			}
 		}
@@ -217,42 +224,9 @@ var gcpReadRoles = []string{"roles/secretmanager.secretAccessor", "roles/secretm
 
 func checkNodeReadsControlPlaneSecrets(s *Subject) []Result {
 	inv := s.Inventory
-	// What control-plane material the stack keeps in a store: the entries the control
-	// plane's roles name, and under each store path they grant the material's names.
-	var arns []string
-	addARN := func(a string) {
-		if !contains(arns, a) {
-			arns = append(arns, a)
-		}
-	}
-	for _, role := range launcherRoles(inv, isControlPlane) {
-		docs, _ := roleStatements(inv, role)
-		for _, sts := range docs {
-			for _, st := range sts {
-				for _, res := range st.Resources {
-					if !storeARN.MatchString(res) {
-						continue
-					}
-					if !strings.ContainsAny(res, "*?") && isControlPlaneMaterial(res) {
-						addARN(res)
-					}
-					dir := strings.TrimSuffix(res, "/*")
-					if dir == res {
-						dir = res[:strings.LastIndex(res, "/")+1]
-					}
-					dir = strings.TrimSuffix(dir, "/")
-					if strings.Contains(dir, ":parameter/") {
-						for _, m := range controlPlaneMaterial {
-							addARN(dir + "/" + m)
-						}
-						addARN(dir + "/etcd")
-					}
-				}
-			}
-		}
-	}
+	arns := storedMaterial(inv)
 	var secrets []inventory.Resource
-	for _, sec := range inv.OfType("gcp:secretmanager/secret:Secret") {
+	for _, sec := range inv.OfType(gcpSecret) {
 		if isControlPlaneMaterial(sec.String("secretId")) {
 			secrets = append(secrets, sec)
 		}
@@ -266,7 +240,6 @@ func checkNodeReadsControlPlaneSecrets(s *Subject) []Result {
 		if len(roles) == 0 {
 			out = append(out, skip("no worker IAM role in the inventory")...)
 		}
-		sort.Strings(arns)
 		for _, role := range roles {
 			docs, managed := roleStatements(inv, role)
 			var bad []string
@@ -298,45 +271,174 @@ func checkNodeReadsControlPlaneSecrets(s *Subject) []Result {
 	return out
 }
 
-// workerAccounts are the service accounts workers run as.
-func workerAccounts(inv *inventory.Inventory) []string {
-	var out []string
+// storedMaterial is the control-plane material the stack keeps in SSM parameters: the
+// entries its IAM policies name (the control plane's, which write them, and anyone
+// else's), and under each parameter path a policy names, the material's names. The
+// parameters are written at boot, so the policies are where the inventory names them.
+func storedMaterial(inv *inventory.Inventory) []string {
+	var arns []string
+	add := func(a string) {
+		if !contains(arns, a) {
+			arns = append(arns, a)
+		}
+	}
+	for _, r := range inv.Custom() {
+		if r.Type == "aws:s3/bucketPolicy:BucketPolicy" {
+			continue // a bucket's own policy names objects, not parameters
+		}
+		for _, doc := range policyDocs(r) {
+			sts, _ := parsePolicy(doc)
+			for _, st := range sts {
+				for _, res := range st.Resources {
+					if !storeARN.MatchString(res) {
+						continue
+					}
+					if !strings.ContainsAny(res, "*?") && isControlPlaneMaterial(res) {
+						add(res)
+					}
+					dir := strings.TrimSuffix(res, "/*")
+					if dir == res {
+						dir = res[:strings.LastIndex(res, "/")+1]
+					}
+					dir = strings.TrimSuffix(dir, "/")
+					if strings.Contains(dir, ":parameter/") {
+						for _, m := range controlPlaneMaterial {
+							add(dir + "/" + m)
+						}
+						add(dir + "/etcd")
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(arns)
+	return arns
+}
+
+const (
+	gcpAccount   = "gcp:serviceaccount/account:Account"
+	gcpSecret    = "gcp:secretmanager/secret:Secret"
+	gcpAccountAt = ".iam.gserviceaccount.com"
+)
+
+// identity is a service account machines run as: its email where the inventory knows it,
+// and its account resource where the stack creates it.
+type identity struct {
+	email   string
+	account *inventory.Resource
+}
+
+func (id identity) ref() Ref {
+	if id.account != nil {
+		return refOf(*id.account)
+	}
+	return Ref{Type: gcpAccount, Name: id.email}
+}
+
+// accountOf finds the service account an input names: by its email (the account's
+// accountId and project), else through the input's dependencies (a preview knows no
+// emails of accounts it creates).
+func accountOf(inv *inventory.Inventory, r inventory.Resource, prop string) *inventory.Resource {
+	email := strings.TrimPrefix(r.String(prop), "serviceAccount:")
+	local, domain, ok := strings.Cut(email, "@")
+	if ok {
+		for _, a := range inv.OfType(gcpAccount) {
+			if a.String("accountId") == local && (a.String("project") == "" || domain == a.String("project")+gcpAccountAt) {
+				return &a
+			}
+		}
+	}
+	if found := linked(inv, r, prop, gcpAccount); len(found) == 1 {
+		return &found[0]
+	}
+	return nil
+}
+
+// workerIdentities are the service accounts workers run as.
+func workerIdentities(inv *inventory.Inventory) []identity {
+	var out []identity
+	seen := map[string]bool{}
+	add := func(r inventory.Resource, prop string) {
+		id := identity{email: r.String(prop), account: accountOf(inv, r, prop)}
+		k := id.email
+		if id.account != nil {
+			k = key(*id.account)
+		}
+		if k != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, id)
+		}
+	}
 	for _, l := range gceLaunchers(inv) {
-		if sa := l.String("serviceAccount.email"); isWorkerLauncher(l) && sa != "" && !contains(out, sa) {
-			out = append(out, sa)
+		if isWorkerLauncher(l) {
+			add(l, "serviceAccount.email")
 		}
 	}
 	for _, p := range inv.OfType(gkeNodePool) {
-		if sa := p.String("nodeConfig.serviceAccount"); sa != "" && !contains(out, sa) {
-			out = append(out, sa)
+		add(p, "nodeConfig.serviceAccount")
+	}
+	return out
+}
+
+// grantedTo reports whether a grant's member input names the identity.
+func grantedTo(inv *inventory.Inventory, grant inventory.Resource, id identity) bool {
+	for _, prop := range []string{"member", "members"} {
+		v, _ := grant.Path(prop)
+		for _, m := range stringsIn(v) {
+			if id.email != "" && m == "serviceAccount:"+id.email {
+				return true
+			}
+		}
+		if id.account == nil {
+			continue
+		}
+		if a := accountOf(inv, grant, prop); a != nil && key(*a) == key(*id.account) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretsOf are the secrets a grant's secretId names: by id (bare or as
+// projects/P/secrets/ID) or through its dependencies.
+func secretsOf(inv *inventory.Inventory, grant inventory.Resource, secrets []inventory.Resource) []inventory.Resource {
+	id := grant.String("secretId")
+	id = id[strings.LastIndex(id, "/")+1:]
+	var out []inventory.Resource
+	for _, sec := range secrets {
+		if id != "" && sec.String("secretId") == id {
+			out = append(out, sec)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, sec := range linked(inv, grant, "secretId", gcpSecret) {
+		for _, want := range secrets {
+			if key(sec) == key(want) {
+				out = append(out, sec)
+			}
 		}
 	}
 	return out
 }
 
 func gcpSecretReaders(inv *inventory.Inventory, secrets []inventory.Resource) []Result {
-	accounts := workerAccounts(inv)
-	if len(accounts) == 0 {
+	ids := workerIdentities(inv)
+	if len(ids) == 0 {
 		return skip("no worker service account in the inventory")
 	}
-	ids := map[string]bool{}
-	for _, sec := range secrets {
-		ids[sec.String("secretId")] = true
-	}
 	var out []Result
-	for _, sa := range accounts {
-		member := "serviceAccount:" + sa
+	for _, id := range ids {
 		var bad []string
 		for _, r := range inv.Custom() {
-			members := append(stringsIn(r.Inputs["members"]), r.String("member"))
-			if !contains(members, member) || !contains(gcpReadRoles, r.String("role")) {
+			if !contains(gcpReadRoles, r.String("role")) || !grantedTo(inv, r, id) {
 				continue
 			}
 			switch r.Type {
 			case "gcp:secretmanager/secretIamMember:SecretIamMember", "gcp:secretmanager/secretIamBinding:SecretIamBinding":
-				id := r.String("secretId")
-				if ids[id] || ids[id[strings.LastIndex(id, "/")+1:]] {
-					bad = append(bad, fmt.Sprintf("%s grants %s on %s", r.Name, r.String("role"), id))
+				for _, sec := range secretsOf(inv, r, secrets) {
+					bad = append(bad, fmt.Sprintf("%s grants %s on %s", r.Name, r.String("role"), sec.String("secretId")))
 				}
 			case "gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding":
 				cond := r.String("condition.expression")
@@ -344,19 +446,18 @@ func gcpSecretReaders(inv *inventory.Inventory, secrets []inventory.Resource) []
 					bad = append(bad, fmt.Sprintf("%s grants %s on every secret of the project", r.Name, r.String("role")))
 					continue
 				}
-				for id := range ids {
-					if strings.Contains(cond, id) {
-						bad = append(bad, fmt.Sprintf("%s grants %s on %s", r.Name, r.String("role"), id))
+				for _, sec := range secrets {
+					if sid := sec.String("secretId"); strings.Contains(cond, sid) {
+						bad = append(bad, fmt.Sprintf("%s grants %s on %s", r.Name, r.String("role"), sid))
 					}
 				}
 			}
 		}
-		ref := Ref{Type: "gcp:serviceaccount/account:Account", Name: sa}
 		if len(bad) > 0 {
 			sort.Strings(bad)
-			out = append(out, trip(ref, "workers can read control-plane material: %s", strings.Join(bad, "; ")))
+			out = append(out, trip(id.ref(), "workers can read control-plane material: %s", strings.Join(bad, "; ")))
 		} else {
-			out = append(out, pass(ref, "reads none of the %d control-plane secrets", len(ids)))
+			out = append(out, pass(id.ref(), "reads none of the %d control-plane secrets", len(secrets)))
 		}
 	}
 	return out

@@ -140,7 +140,7 @@ var Checks = []Check{
 	{ID: "gke-secrets-encryption", Title: "GKE encrypts secrets at the application layer", Severity: Warn, Category: Security,
 		Rule: "CIS GKE 5.3.1",
 		Why:  "Application-layer encryption with a Cloud KMS key you control protects Secrets in etcd beyond GKE's default encryption at rest.",
-		Fix:  "GKE cluster: databaseEncryption {state: ENCRYPTED, keyName: <Cloud KMS key>} (not built by the component yet)", Run: checkGKESecretsEncryption},
+		Fix:  "GKE cluster: databaseEncryption {state: ENCRYPTED, keyName: <Cloud KMS key>} (the component sets it, with a key of its own rotated every 90 days)", Run: checkGKESecretsEncryption},
 	{ID: "gke-legacy-abac", Title: "GKE legacy ABAC is off", Severity: Fail, Category: Security,
 		Rule: "CKV_GCP_7; CIS GKE 5.8.3",
 		Why:  "Legacy ABAC grants broad permissions that RBAC cannot take back.",

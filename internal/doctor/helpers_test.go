@@ -166,3 +166,12 @@ func decode(t *testing.T, s string) string {
 	require.NoError(t, err)
 	return out.String()
 }
+
+// accountEmail is the service account a GCE instance template runs as (the provider
+// picks part of it, so tests read it from the inventory).
+func accountEmail(t *testing.T, inv *inventory.Inventory, template string) string {
+	t.Helper()
+	email := find(t, inv, "gcp:compute/instanceTemplate:InstanceTemplate", template).String("serviceAccount.email")
+	require.Contains(t, email, "@", "%s runs as no service account", template)
+	return email
+}

@@ -23,13 +23,24 @@ func eachOfType(s *Subject, missing string, judge func(r inventory.Resource) Res
 func checkEKSSecretsEncryption(s *Subject) []Result {
 	return eachOfType(s, "EKS cluster", func(c inventory.Resource) Result {
 		resources := stringsIn(c.List("encryptionConfig.resources"))
-		if contains(resources, "secrets") && c.String("encryptionConfig.provider.keyArn") != "" {
-			return pass(refOf(c), "secrets envelope-encrypted with a KMS key of yours")
+		if !contains(resources, "secrets") {
+			return trip(refOf(c), "no encryptionConfig for secrets: only EKS's own default encryption protects them")
 		}
-		if v, ok := c.Path("encryptionConfig.provider.keyArn"); ok && v == nil && contains(resources, "secrets") {
+		if _, set := c.Path("encryptionConfig.provider.keyArn"); !set {
+			return trip(refOf(c), "encryptionConfig names no KMS key (provider.keyArn)")
+		}
+		// The stack's own key, by its ARN or (in a preview, where the ARN is not known
+		// yet) through the input's dependencies.
+		if keys := linked(s.Inventory, c, "encryptionConfig.provider.keyArn", awsKMSKey); len(keys) == 1 {
+			return pass(refOf(c), "secrets envelope-encrypted with the stack's KMS key %s", keys[0].Name)
+		}
+		if arn := c.String("encryptionConfig.provider.keyArn"); arn != "" {
+			return pass(refOf(c), "secrets envelope-encrypted with the KMS key %s", arn)
+		}
+		if v, _ := c.Path("encryptionConfig.provider.keyArn"); v == nil {
 			return pass(refOf(c), "secrets envelope-encrypted with a KMS key (its ARN is not known until apply)")
 		}
-		return trip(refOf(c), "no encryptionConfig for secrets: only EKS's own default encryption protects them")
+		return trip(refOf(c), "encryptionConfig names no KMS key (provider.keyArn)")
 	}, eksCluster)
 }
 
@@ -156,12 +167,31 @@ func checkGKEAutoRepairUpgrade(s *Subject) []Result {
 	}, gkeNodePool)
 }
 
+const (
+	gcpCryptoKey = "gcp:kms/cryptoKey:CryptoKey"
+	awsKMSKey    = "aws:kms/key:Key"
+)
+
 func checkGKESecretsEncryption(s *Subject) []Result {
 	return eachOfType(s, "GKE cluster", func(c inventory.Resource) Result {
-		if c.String("databaseEncryption.state") == "ENCRYPTED" {
-			return pass(refOf(c), "application-layer secrets encryption with a Cloud KMS key")
+		if c.String("databaseEncryption.state") != "ENCRYPTED" {
+			return trip(refOf(c), "no application-layer secrets encryption (databaseEncryption): secrets rely on GKE's default encryption at rest only")
 		}
-		return trip(refOf(c), "no application-layer secrets encryption (databaseEncryption): secrets rely on GKE's default encryption at rest only")
+		if _, set := c.Path("databaseEncryption.keyName"); !set {
+			return trip(refOf(c), "databaseEncryption is ENCRYPTED but names no Cloud KMS key (keyName)")
+		}
+		// The stack's own key, by its resource name or (in a preview, where the name is
+		// not known yet) through the input's dependencies.
+		if keys := linked(s.Inventory, c, "databaseEncryption.keyName", gcpCryptoKey); len(keys) == 1 {
+			return pass(refOf(c), "application-layer secrets encryption with the stack's Cloud KMS key %s", keys[0].Name)
+		}
+		if name := c.String("databaseEncryption.keyName"); name != "" {
+			return pass(refOf(c), "application-layer secrets encryption with the Cloud KMS key %s", name)
+		}
+		if v, _ := c.Path("databaseEncryption.keyName"); v == nil {
+			return pass(refOf(c), "application-layer secrets encryption with a Cloud KMS key (its name is not known until apply)")
+		}
+		return trip(refOf(c), "databaseEncryption is ENCRYPTED but names no Cloud KMS key (keyName)")
 	}, gkeCluster)
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -168,4 +169,32 @@ func TestInvokeAnswersByArgument(t *testing.T) {
 		return err
 	})
 	assert.ErrorContains(t, err, `no answer for invoke "aws:eks/getAddonVersion:getAddonVersion" with addonName "no-such-addon"`)
+}
+
+// Each input records the resources it was computed from, as a preview's
+// propertyDependencies do: a reference by a provider-picked name (an instance profile
+// naming its role) links through them, since the auto-name is an output, not an input.
+func TestRecordsPropertyDependencies(t *testing.T) {
+	res, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		role, err := iam.NewRole(ctx, "node", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[]}`)})
+		if err != nil {
+			return err
+		}
+		_, err = iam.NewInstanceProfile(ctx, "node", &iam.InstanceProfileArgs{Role: role.Name, Path: pulumi.String("/nodes/")})
+		return err
+	})
+	require.NoError(t, err)
+	var role, profile inventory.Resource
+	for _, r := range res.Inventory.Resources {
+		switch r.Type {
+		case "aws:iam/role:Role":
+			role = r
+		case "aws:iam/instanceProfile:InstanceProfile":
+			profile = r
+		}
+	}
+	require.NotEmpty(t, role.URN)
+	assert.Equal(t, harness.AutoName("node"), profile.String("role"), "the profile names the role's auto-name")
+	assert.Equal(t, map[string][]string{"role": {role.URN}}, profile.Dependencies, "only the input computed from the role depends on it")
+	assert.Empty(t, role.Dependencies)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Recorder is a pulumi.MockResourceMonitor that records every registration and answers
@@ -59,8 +60,10 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 // real provider would add.
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	parentURN, ignore, protect, deps := "", []string(nil), false, []string(nil)
+	var propDeps map[string][]string
 	if rpc := args.RegisterRPC; rpc != nil {
 		parentURN, ignore, protect, deps = rpc.GetParent(), rpc.GetIgnoreChanges(), rpc.GetProtect(), rpc.GetDependencies()
+		propDeps = propertyDependencies(rpc.GetPropertyDependencies())
 	}
 	urn := r.urn(parentURN, args.TypeToken, args.Name)
 	id := ""
@@ -73,7 +76,8 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.resources = append(r.resources, inventory.Resource{
 		URN: urn, ID: id, Type: args.TypeToken, Name: args.Name,
 		ParentURN: parentURN, Parent: parentType, Component: !args.Custom,
-		Inputs: plainMap(args.Inputs), IgnoreChanges: ignore, Protect: protect, DependsOn: deps,
+		Inputs: plainMap(args.Inputs), Dependencies: propDeps,
+		IgnoreChanges: ignore, Protect: protect, DependsOn: deps,
 	})
 	r.mu.Unlock()
 	if !args.Custom {
@@ -86,6 +90,22 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		}
 	}
 	return id, state, nil
+}
+
+// propertyDependencies are the URNs each input was computed from, as a preview's
+// propertyDependencies record them: how one resource refers to another when the
+// reference is a name or ARN the provider picks (auto-names are outputs, not inputs).
+func propertyDependencies(in map[string]*pulumirpc.RegisterResourceRequest_PropertyDependencies) map[string][]string {
+	var out map[string][]string
+	for k, d := range in {
+		if urns := d.GetUrns(); len(urns) > 0 {
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out[k] = append([]string(nil), urns...)
+		}
+	}
+	return out
 }
 
 // providerID is the id a provider gives a resource: "<name>-id", or for the kinds whose
