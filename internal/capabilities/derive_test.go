@@ -1,6 +1,7 @@
 package capabilities_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -17,7 +18,9 @@ import (
 // stack's program recorded (an input of the cluster, an add-on, a bootstrap setting) the
 // way another program version or a hand edit would, and see the cell follow.
 
-// edit changes the inputs of every resource of a type in a copy of the inventory.
+// edit changes the inputs of every resource of a type in a copy of the inventory. An
+// input it rewrites or removes loses its recorded dependencies: a value written by hand
+// comes from no other resource.
 func edit(t *testing.T, e evaluated, typ string, change func(in map[string]any)) evaluated {
 	t.Helper()
 	inv := &inventory.Inventory{Stack: e.inv.Stack, Resources: append([]inventory.Resource{}, e.inv.Resources...)}
@@ -31,7 +34,14 @@ func edit(t *testing.T, e evaluated, typ string, change func(in map[string]any))
 			in[k] = v
 		}
 		change(in)
+		deps := map[string][]string{}
+		for k, urns := range r.Dependencies {
+			if v, ok := in[k]; ok && reflect.DeepEqual(v, r.Inputs[k]) {
+				deps[k] = urns
+			}
+		}
 		inv.Resources[i].Inputs = in
+		inv.Resources[i].Dependencies = deps
 		found = true
 	}
 	require.True(t, found, "no %s in the inventory", typ)
@@ -240,13 +250,33 @@ func TestAScalingPolicyOnTheWorkersIsAnAutoscaler(t *testing.T) {
 }
 
 // The GCE workers' autoscaler names its MIG by the self link of the name the provider
-// picked (no name input): the cell reads the autoscaler's bounds, and an autoscaler that
-// targets another group leaves the workers fixed.
+// picked (no name input): the cell reads the autoscaler's bounds, found through the
+// target's recorded dependency or, where none is recorded, by the picked name's form;
+// an autoscaler that targets another group leaves the workers fixed.
 func TestTheMIGAutoscalerIsFoundByThePickedName(t *testing.T) {
 	e := evaluate(t, "kops-gcp")
 	scaled := assess(t, e).NodeScaling
 	assert.Equal(t, capabilities.Deployed, scaled.Status)
 	assert.Contains(t, scaled.Value, "MIG autoscaler on CPU (target 70%): workers 3–6 (now 3) over 3 zones")
+	undocumented := &inventory.Inventory{Stack: e.inv.Stack, Resources: append([]inventory.Resource{}, e.inv.Resources...)}
+	for i := range undocumented.Resources {
+		undocumented.Resources[i].Dependencies = nil
+	}
+	assert.Equal(t, scaled, assess(t, evaluated{inv: undocumented, spec: e.spec}).NodeScaling, "by the picked name alone")
+	// A preview records the target as unknown (nil): the dependency alone links them.
+	preview := &inventory.Inventory{Stack: e.inv.Stack, Resources: append([]inventory.Resource{}, e.inv.Resources...)}
+	for i, r := range preview.Resources {
+		if r.Type == "gcp:compute/regionAutoscaler:RegionAutoscaler" {
+			require.NotEmpty(t, r.Dependencies["target"])
+			in := map[string]any{}
+			for k, v := range r.Inputs {
+				in[k] = v
+			}
+			in["target"] = nil
+			preview.Resources[i].Inputs = in
+		}
+	}
+	assert.Equal(t, scaled, assess(t, evaluated{inv: preview, spec: e.spec}).NodeScaling, "by the dependency alone")
 	autoscalers := e.inv.OfType("gcp:compute/regionAutoscaler:RegionAutoscaler")
 	require.Len(t, autoscalers, 1)
 	assert.True(t, strings.HasSuffix(autoscalers[0].String("target"), "/regionInstanceGroupManagers/"+harness.AutoName("cluster-workers")),

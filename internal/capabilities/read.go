@@ -233,8 +233,10 @@ func (st *stack) asgPolicies(asg inventory.Resource) []inventory.Resource {
 }
 
 // links tells whether input prop of from refers to to: through the input's recorded
-// property dependencies when there are some (a preview's), else by the reference's text:
-// an id, an ARN or URL ending in to's name, or in the name a provider picked for it.
+// property dependencies when there are some (a preview and the harness record them; a
+// preview's value may be unknown), else by the reference's text: an id, an ARN or URL
+// ending in to's name, or in the name a provider picked for it (an inventory recorded
+// without dependencies).
 func (st *stack) links(from inventory.Resource, prop string, to inventory.Resource) bool {
 	top, _, _ := strings.Cut(prop, ".")
 	if deps := from.Dependencies[top]; len(deps) > 0 {
