@@ -296,7 +296,10 @@ var cases = []checkCase{
 		pass: variant("swarm-aws")},
 	{check: "swarm-autolock",
 		trip: edited("swarm-aws", func(t *testing.T, inv *inventory.Inventory) {
-			swarmScript(t, inv, func(s string) string { return strings.ReplaceAll(s, "swarm init --autolock", "swarm init") })
+			swarmScript(t, inv, func(s string) string {
+				require.Contains(t, s, "export CB_AUTOLOCK='true'")
+				return strings.Replace(s, "export CB_AUTOLOCK='true'", "export CB_AUTOLOCK='false'", 1)
+			})
 		}), tripDetail: "swarm init without --autolock",
 		pass: variant("swarm-aws")},
 }

@@ -200,7 +200,16 @@ func checkSwarmAutolock(s *Subject) []Result {
 			}
 			if strings.Contains(line, "swarm init") {
 				inits++
-				if strings.Contains(line, "--autolock") && !strings.Contains(line, "--autolock=false") {
+				// The bootstrap passes --autolock=$CB_AUTOLOCK: read the rendered setting.
+				if strings.Contains(line, "$CB_AUTOLOCK") || strings.Contains(line, "${CB_AUTOLOCK}") {
+					v, ok := setting(scripts[i], "CB_AUTOLOCK")
+					if !ok && strings.Contains(scripts[i], "CB_AUTOLOCK=${CB_AUTOLOCK:-true}") {
+						v = "true" // the script's own default
+					}
+					if v == "true" {
+						locked++
+					}
+				} else if strings.Contains(line, "--autolock") && !strings.Contains(line, "--autolock=false") {
 					locked++
 				}
 			}
