@@ -130,7 +130,7 @@ func gkeZones(pool, cluster inventory.Resource) int {
 	if n := len(pool.List("nodeLocations")); n > 0 {
 		return n
 	}
-	if zones := stringsOf(cluster.List("nodeLocations")); len(zones) > 0 {
+	if zones := inventory.Strings(cluster.List("nodeLocations")); len(zones) > 0 {
 		// A zonal cluster's nodeLocations leave out its own zone, where nodes run too.
 		if inventory.IsGCPZone(location) && !slices.Contains(zones, location) {
 			return len(zones) + 1

@@ -74,7 +74,7 @@ func newAWSRules(res *resolver) *awsRules {
 		} else {
 			base.peerSG = sgName(r, "sourceSecurityGroupId")
 		}
-		a.add(base, stringsOf(r.List("cidrBlocks")))
+		a.add(base, inventory.Strings(r.List("cidrBlocks")))
 	}
 	for _, sg := range res.of(tSG) {
 		for dir, prop := range map[bool]string{true: "ingress", false: "egress"} {
@@ -89,12 +89,12 @@ func newAWSRules(res *resolver) *awsRules {
 				if inline.Bool("self") {
 					a.rules = append(a.rules, withPeer(base, sg.Name))
 				}
-				for _, ref := range stringsOf(inline.List("securityGroups")) {
+				for _, ref := range inventory.Strings(inline.List("securityGroups")) {
 					if found := res.find(ref, tSG); len(found) > 0 {
 						a.rules = append(a.rules, withPeer(base, found[0].Name))
 					}
 				}
-				a.add(base, stringsOf(inline.List("cidrBlocks")))
+				a.add(base, inventory.Strings(inline.List("cidrBlocks")))
 			}
 		}
 	}

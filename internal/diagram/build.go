@@ -393,7 +393,7 @@ func (b *builder) bucketWriters(bucket inventory.Resource) map[string][]string {
 			if refs := b.res.refs(m, "bucket", tGCSBucket); len(refs) == 0 || refs[0].Name != bucket.Name {
 				continue
 			}
-			members := append(stringsOf(m.List("members")), m.String("member"))
+			members := append(inventory.Strings(m.List("members")), m.String("member"))
 			for _, g := range b.groups {
 				if g.sa != "" && slices.Contains(members, "serviceAccount:"+g.sa) {
 					add(b.hubOf(g), m.String("role"))

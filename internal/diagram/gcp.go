@@ -51,9 +51,9 @@ func newGCPRules(res *resolver) *gcpRules {
 		}
 		fw := fwRule{
 			name: r.Name, priority: defaultPriority,
-			srcRanges: stringsOf(r.List("sourceRanges")), srcTags: stringsOf(r.List("sourceTags")),
-			srcSAs: stringsOf(r.List("sourceServiceAccounts")), targetTags: stringsOf(r.List("targetTags")),
-			targetSAs: stringsOf(r.List("targetServiceAccounts")), traffic: Traffic{},
+			srcRanges: inventory.Strings(r.List("sourceRanges")), srcTags: inventory.Strings(r.List("sourceTags")),
+			srcSAs: inventory.Strings(r.List("sourceServiceAccounts")), targetTags: inventory.Strings(r.List("targetTags")),
+			targetSAs: inventory.Strings(r.List("targetServiceAccounts")), traffic: Traffic{},
 		}
 		if p, ok := r.Number("priority"); ok {
 			fw.priority = int(p)
@@ -87,7 +87,7 @@ func boolRank(b bool) int {
 // firewallTraffic reads one allows/denies entry: a protocol and optional ports.
 func firewallTraffic(m map[string]any) Traffic {
 	proto, _ := m["protocol"].(string)
-	ports := stringsOf(m["ports"])
+	ports := inventory.Strings(m["ports"])
 	if len(ports) == 0 {
 		return protocolTraffic(proto, 0, 0, false)
 	}
@@ -169,7 +169,7 @@ func forwardingPorts(r inventory.Resource) Traffic {
 		return protocolTraffic(proto, 0, 0, false)
 	}
 	t := Traffic{}
-	ranges := stringsOf(r.List("ports"))
+	ranges := inventory.Strings(r.List("ports"))
 	if pr := r.String("portRange"); pr != "" {
 		ranges = append(ranges, pr)
 	}

@@ -107,7 +107,7 @@ func (b *builder) awsGroup(r inventory.Resource) *group {
 		g.cidrs = appendUnique(g.cidrs, sn.String("cidrBlock"))
 	}
 	if len(g.zones) == 0 {
-		g.zones = stringsOf(r.List("availabilityZones"))
+		g.zones = inventory.Strings(r.List("availabilityZones"))
 	}
 	if lt, ok := b.res.ref(r, "launchTemplate.id", tLaunchTpl); ok {
 		b.awsTemplate(g, lt)
@@ -154,7 +154,7 @@ func (b *builder) eksNodeGroup(r inventory.Resource) *group {
 		g.zones = appendUnique(g.zones, sn.String("availabilityZone"))
 		g.cidrs = appendUnique(g.cidrs, sn.String("cidrBlock"))
 	}
-	if types := stringsOf(r.List("instanceTypes")); len(types) > 0 {
+	if types := inventory.Strings(r.List("instanceTypes")); len(types) > 0 {
 		g.machine = strings.Join(types, "/")
 	}
 	if lt, ok := b.res.ref(r, "launchTemplate.id", tLaunchTpl); ok {
@@ -169,10 +169,10 @@ func (b *builder) eksNodeGroup(r inventory.Resource) *group {
 
 func (b *builder) gkePool(r inventory.Resource) *group {
 	g := &group{role: roleWorker}
-	g.zones = stringsOf(r.List("nodeLocations"))
+	g.zones = inventory.Strings(r.List("nodeLocations"))
 	if len(g.zones) == 0 {
 		if c, ok := b.res.ref(r, "cluster", tGKE); ok {
-			g.zones = stringsOf(c.List("nodeLocations"))
+			g.zones = inventory.Strings(c.List("nodeLocations"))
 		}
 	}
 	if len(g.zones) == 0 {
@@ -198,7 +198,7 @@ func (b *builder) gkePool(r inventory.Resource) *group {
 		g.rootDisk = fmt.Sprintf("%d GB %s root", int(size), r.String("nodeConfig.diskType"))
 	}
 	g.sa = r.String("nodeConfig.serviceAccount")
-	g.tags = stringsOf(r.List("nodeConfig.tags"))
+	g.tags = inventory.Strings(r.List("nodeConfig.tags"))
 	g.cidrs = b.gcpSubnetRanges(inventory.Resource{})
 	return g
 }
@@ -210,7 +210,7 @@ func (b *builder) gcpGroup(r inventory.Resource) *group {
 	if z := r.String("zone"); z != "" {
 		g.zones = []string{z}
 	} else {
-		g.zones = stringsOf(r.List("distributionPolicyZones"))
+		g.zones = inventory.Strings(r.List("distributionPolicyZones"))
 	}
 	for _, a := range b.res.of(tAutoscaler, tRAutoscaler) {
 		if refs := b.res.refs(a, "target", r.Type); len(refs) > 0 && refs[0].Name == r.Name {
@@ -234,7 +234,7 @@ func (b *builder) gcpTemplate(g *group, tpl inventory.Resource) {
 			}
 		}
 	}
-	g.tags = stringsOf(tpl.List("tags"))
+	g.tags = inventory.Strings(tpl.List("tags"))
 	g.sa = tpl.String("serviceAccount.email")
 	g.cidrs = b.gcpSubnetRanges(tpl)
 }

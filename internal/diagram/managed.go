@@ -1,6 +1,7 @@
 package diagram
 
 import (
+	"github.com/clusterbench/clusterbench/internal/inventory"
 	"strings"
 
 	"github.com/clusterbench/clusterbench/internal/faulttolerance"
@@ -22,7 +23,7 @@ func (b *builder) managedAccessCIDRs() [][]string {
 		if public, set := c.Path("vpcConfig.endpointPublicAccess"); set && public == false {
 			continue
 		}
-		cidrs := stringsOf(c.List("vpcConfig.publicAccessCidrs"))
+		cidrs := inventory.Strings(c.List("vpcConfig.publicAccessCidrs"))
 		if len(cidrs) == 0 {
 			cidrs = []string{"0.0.0.0/0"} // EKS's default
 		}

@@ -31,9 +31,9 @@ func policyActionsOn(policy string, bucket inventory.Resource) []string {
 		if st.Effect != "Allow" {
 			continue
 		}
-		for _, res := range stringsOf(anyList(st.Resource)) {
+		for _, res := range inventory.Strings(anyList(st.Resource)) {
 			if namesResource(res, names) {
-				out = append(out, stringsOf(anyList(st.Action))...)
+				out = append(out, inventory.Strings(anyList(st.Action))...)
 				break
 			}
 		}

@@ -40,7 +40,7 @@ func (r *resolver) refs(res inventory.Resource, prop string, types ...string) []
 	v, _ := res.Path(prop)
 	var out []inventory.Resource
 	seen := map[string]bool{}
-	for _, ref := range stringsOf(v) {
+	for _, ref := range inventory.Strings(v) {
 		for _, c := range r.find(ref, types...) {
 			if !seen[c.URN+c.Type+c.Name] {
 				seen[c.URN+c.Type+c.Name] = true
@@ -105,21 +105,4 @@ func refersTo(ref string, c inventory.Resource) bool {
 		}
 	}
 	return false
-}
-
-// stringsOf reads a reference input: one string or a list of them.
-func stringsOf(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, e := range t {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }

@@ -70,7 +70,7 @@ func checkIAMAdmin(s *Subject) []Result {
 				out = append(out, trip(refOf(r), "grants the basic role %s: every permission in the project", role))
 			case len(custom) == 1:
 				// The custom role's name is the provider's: say which role of the stack it is.
-				out = append(out, pass(refOf(r), "grants the stack's custom role %s (%s)", custom[0].Name, orNone(stringsIn(custom[0].Inputs["permissions"]))))
+				out = append(out, pass(refOf(r), "grants the stack's custom role %s (%s)", custom[0].Name, orNone(inventory.Strings(custom[0].Inputs["permissions"]))))
 			default:
 				out = append(out, pass(refOf(r), "grants %s", role))
 			}
@@ -384,7 +384,7 @@ func workerIdentities(inv *inventory.Inventory) []identity {
 func grantedTo(inv *inventory.Inventory, grant inventory.Resource, id identity) bool {
 	for _, prop := range []string{"member", "members"} {
 		v, _ := grant.Path(prop)
-		for _, m := range stringsIn(v) {
+		for _, m := range inventory.Strings(v) {
 			if id.email != "" && m == "serviceAccount:"+id.email {
 				return true
 			}

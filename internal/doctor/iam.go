@@ -47,14 +47,14 @@ func parsePolicy(v any) ([]statement, bool) {
 		if !ok {
 			continue
 		}
-		st := statement{Effect: str(m["Effect"]), Actions: stringsIn(m["Action"]), Resources: stringsIn(m["Resource"])}
+		st := statement{Effect: str(m["Effect"]), Actions: inventory.Strings(m["Action"]), Resources: inventory.Strings(m["Resource"])}
 		_, st.Condition = m["Condition"]
 		switch p := m["Principal"].(type) {
 		case string:
 			st.Principals = []string{p}
 		case map[string]any:
 			for _, v := range p {
-				st.Principals = append(st.Principals, stringsIn(v)...)
+				st.Principals = append(st.Principals, inventory.Strings(v)...)
 			}
 		}
 		out = append(out, st)

@@ -17,7 +17,7 @@ import (
 // else through the input's propertyDependencies (a preview knows no ids).
 func linked(inv *inventory.Inventory, r inventory.Resource, prop, typ string) []inventory.Resource {
 	v, _ := r.Path(prop)
-	refs := stringsIn(v)
+	refs := inventory.Strings(v)
 	var out []inventory.Resource
 	seen := map[string]bool{}
 	for _, c := range inv.OfType(typ) {
@@ -57,23 +57,6 @@ func refersTo(ref string, c inventory.Resource) bool {
 
 // key identifies a resource within one inventory.
 func key(r inventory.Resource) string { return r.Type + "::" + r.Name + "::" + r.URN }
-
-// stringsIn reads a string or a list of strings.
-func stringsIn(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, e := range t {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
 
 // flag reads a boolean written as a bool or as "true"/"TRUE" (launch templates and GCE
 // metadata write strings), and whether it is set at all.

@@ -22,7 +22,7 @@ func eachOfType(s *Subject, missing string, judge func(r inventory.Resource) Res
 
 func checkEKSSecretsEncryption(s *Subject) []Result {
 	return eachOfType(s, "EKS cluster", func(c inventory.Resource) Result {
-		resources := stringsIn(c.List("encryptionConfig.resources"))
+		resources := inventory.Strings(c.List("encryptionConfig.resources"))
 		if !contains(resources, "secrets") {
 			return trip(refOf(c), "no encryptionConfig for secrets: only EKS's own default encryption protects them")
 		}
@@ -50,7 +50,7 @@ func checkEKSPublicEndpoint(s *Subject) []Result {
 		if set && !public {
 			return pass(refOf(c), "the public endpoint is off")
 		}
-		cidrs := stringsIn(c.List("vpcConfig.publicAccessCidrs"))
+		cidrs := inventory.Strings(c.List("vpcConfig.publicAccessCidrs"))
 		if len(cidrs) == 0 {
 			return trip(refOf(c), "public endpoint with no publicAccessCidrs: EKS opens it to 0.0.0.0/0")
 		}
@@ -67,7 +67,7 @@ var eksLogTypes = []string{"api", "audit", "authenticator", "controllerManager",
 
 func checkEKSLogs(s *Subject) []Result {
 	return eachOfType(s, "EKS cluster", func(c inventory.Resource) Result {
-		on := stringsIn(c.List("enabledClusterLogTypes"))
+		on := inventory.Strings(c.List("enabledClusterLogTypes"))
 		var off []string
 		for _, t := range eksLogTypes {
 			if !contains(on, t) {

@@ -92,7 +92,7 @@ func awsIngress(inv *inventory.Inventory) []sgRule {
 				continue
 			}
 			rule := sgRule{res: r, group: one(groupKey(r, "securityGroupId")), ports: awsPorts(r.String("protocol"), r, "fromPort", "toPort")}
-			rule.cidrs = append(stringsIn(r.List("cidrBlocks")), stringsIn(r.List("ipv6CidrBlocks"))...)
+			rule.cidrs = append(inventory.Strings(r.List("cidrBlocks")), inventory.Strings(r.List("ipv6CidrBlocks"))...)
 			rule.sources = groupKey(r, "sourceSecurityGroupId")
 			if self, _ := flag(r, "self"); self {
 				rule.sources = append(rule.sources, rule.group)
@@ -106,8 +106,8 @@ func awsIngress(inv *inventory.Inventory) []sgRule {
 				}
 				in := inventory.Resource{Type: r.Type, Name: r.Name, Inputs: m, URN: r.URN, ID: r.ID}
 				rule := sgRule{res: r, group: key(r), ports: awsPorts(in.String("protocol"), in, "fromPort", "toPort")}
-				rule.cidrs = append(stringsIn(in.List("cidrBlocks")), stringsIn(in.List("ipv6CidrBlocks"))...)
-				for _, ref := range stringsIn(in.List("securityGroups")) {
+				rule.cidrs = append(inventory.Strings(in.List("cidrBlocks")), inventory.Strings(in.List("ipv6CidrBlocks"))...)
+				for _, ref := range inventory.Strings(in.List("securityGroups")) {
 					for _, g := range inv.OfType(awsSecurityGroup) {
 						if refersTo(ref, g) {
 							rule.sources = append(rule.sources, key(g))
@@ -174,9 +174,9 @@ func gceIngress(inv *inventory.Inventory) []fwRule {
 			continue
 		}
 		rule := fwRule{res: r, priority: 1000,
-			ranges: stringsIn(r.List("sourceRanges")), sourceTags: stringsIn(r.List("sourceTags")),
-			sourceSAs: stringsIn(r.List("sourceServiceAccounts")), targetTags: stringsIn(r.List("targetTags")),
-			targetSAs: stringsIn(r.List("targetServiceAccounts"))}
+			ranges: inventory.Strings(r.List("sourceRanges")), sourceTags: inventory.Strings(r.List("sourceTags")),
+			sourceSAs: inventory.Strings(r.List("sourceServiceAccounts")), targetTags: inventory.Strings(r.List("targetTags")),
+			targetSAs: inventory.Strings(r.List("targetServiceAccounts"))}
 		if p, ok := r.Number("priority"); ok {
 			rule.priority = int(p)
 		}
@@ -191,7 +191,7 @@ func gceIngress(inv *inventory.Inventory) []fwRule {
 		for _, e := range entries {
 			m, _ := e.(map[string]any)
 			proto, _ := m["protocol"].(string)
-			ports := stringsIn(m["ports"])
+			ports := inventory.Strings(m["ports"])
 			if len(ports) == 0 || normProto(proto) == "all" {
 				rule.ports = append(rule.ports, portRange{proto: normProto(proto), from: 0, to: 65535})
 				continue
@@ -232,7 +232,7 @@ type vm struct {
 
 // vmOf reads a GCE launcher's tags, service account and subnetwork range.
 func vmOf(inv *inventory.Inventory, r inventory.Resource) vm {
-	v := vm{tags: stringsIn(r.List("tags")), sa: r.String("serviceAccount.email")}
+	v := vm{tags: inventory.Strings(r.List("tags")), sa: r.String("serviceAccount.email")}
 	for _, sn := range linked(inv, r, "networkInterfaces.0.subnetwork", "gcp:compute/subnetwork:Subnetwork") {
 		if p, err := netip.ParsePrefix(sn.String("ipCidrRange")); err == nil {
 			v.ranges = append(v.ranges, p)

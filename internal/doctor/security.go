@@ -444,7 +444,7 @@ func checkBucketPublic(s *Subject) []Result {
 			}
 			for _, typ := range []string{"gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:storage/bucketIAMBinding:BucketIAMBinding"} {
 				for _, m := range bucketChildren(inv, b, typ) {
-					members := append(stringsIn(m.Inputs["members"]), m.String("member"))
+					members := append(inventory.Strings(m.Inputs["members"]), m.String("member"))
 					if intersects(members, publicMembers) {
 						bad = append(bad, m.Name+" grants "+m.String("role")+" to the public")
 					}

@@ -35,11 +35,11 @@ func WorkerGroups(inv *inventory.Inventory) []WorkerGroup {
 			if c, ok := r.Number("nodeCount"); ok {
 				n = c
 			}
-			zones := stringsOf(r.List("nodeLocations"))
+			zones := inventory.Strings(r.List("nodeLocations"))
 			out = append(out, WorkerGroup{Resource: r, Zones: zones, Desired: int(n) * len(zones), PerZone: true})
 		case "gcp:compute/instanceGroupManager:InstanceGroupManager", "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
 			n, _ := r.Number("targetSize")
-			zones := stringsOf(r.List("distributionPolicyZones"))
+			zones := inventory.Strings(r.List("distributionPolicyZones"))
 			if z := r.String("zone"); z != "" {
 				zones = []string{z}
 			}
@@ -100,7 +100,7 @@ func zoneOf(inv *inventory.Inventory, r inventory.Resource) string {
 	if zs := subnetZones(inv, r.List("vpcZoneIdentifiers")); len(zs) > 0 {
 		return zs[0]
 	}
-	if zs := stringsOf(r.List("availabilityZones")); len(zs) > 0 {
+	if zs := inventory.Strings(r.List("availabilityZones")); len(zs) > 0 {
 		return zs[0]
 	}
 	return "unknown"
@@ -114,14 +114,4 @@ func groupSize(r inventory.Resource) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-func stringsOf(l []any) []string {
-	out := make([]string, 0, len(l))
-	for _, v := range l {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
