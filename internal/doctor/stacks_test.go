@@ -1,8 +1,6 @@
 package doctor_test
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -90,17 +88,6 @@ func TestChecksJudgeTheirStacks(t *testing.T) {
 		}
 	}
 }
-func TestDebugPrint(t *testing.T) {
-	if os.Getenv("DOCTOR_DEBUG") == "" {
-		t.Skip("debug")
-	}
-	for _, n := range stackNames {
-		for _, f := range diagnoseStack(t, n) {
-			fmt.Printf("%-9s %s %-32s %-60s %s\n", n, f.Status, f.Check, f.Resource.String(), f.Detail)
-		}
-	}
-}
-
 // Doctor judges what the resources are and how they are linked, not the names a provider
 // picks: a second creation of every shipped stack (other auto-names, name-prefix
 // suffixes and service-account ids) gets the same findings.
