@@ -88,6 +88,7 @@ func TestChecksJudgeTheirStacks(t *testing.T) {
 		}
 	}
 }
+
 // Doctor judges what the resources are and how they are linked, not the names a provider
 // picks: a second creation of every shipped stack (other auto-names, name-prefix
 // suffixes and service-account ids) gets the same findings.
