@@ -140,11 +140,19 @@ done
 step "Mermaid of the Markdown report renders (mermaid $MERMAID_VERSION)"
 mermaid_js=$cache/mermaid-$MERMAID_VERSION/mermaid.min.js
 if [[ ! -s $mermaid_js ]]; then
-  command -v npm >/dev/null || fail "npm (Node.js) is needed to fetch mermaid@$MERMAID_VERSION"
+  if ! command -v npm >/dev/null; then
+    # Debian's npm package (a fresh machine has only Go); mermaid itself is then cached.
+    step "installing npm"
+    ((EUID == 0)) || fail "npm is not installed and installing it needs root (apt-get install -y npm)"
+    timeout 600 apt-get update -qq || fail "apt-get update"
+    DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq npm >/dev/null || fail "apt-get install npm"
+  fi
   mkdir -p "$tmp/npm" "${mermaid_js%/*}"
   (cd "$tmp/npm" && timeout 300 npm pack --silent "mermaid@$MERMAID_VERSION" >/dev/null) || fail "npm pack mermaid@$MERMAID_VERSION"
   tar -xzf "$tmp/npm/mermaid-$MERMAID_VERSION.tgz" -C "$tmp/npm" package/dist/mermaid.min.js || fail "unpacking mermaid"
-  mv "$tmp/npm/package/dist/mermaid.min.js" "$mermaid_js"
+  # Copied beside the cache entry, then renamed: a concurrent run never reads half a file.
+  cp "$tmp/npm/package/dist/mermaid.min.js" "$mermaid_js.$$.tmp" || fail "caching mermaid.min.js"
+  mv -f "$mermaid_js.$$.tmp" "$mermaid_js" || fail "caching mermaid.min.js"
 fi
 code=0
 timeout 300 "$bin" compare --stacks stacks --format markdown --out "$tmp/report.md" || code=$?

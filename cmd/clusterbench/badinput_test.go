@@ -227,6 +227,16 @@ func TestWriteFailuresHaveTheirOwnExitCode(t *testing.T) {
 	}
 	code = run([]string{"inventory", "--stacks", stacksDir, "--stack", "eks"}, failingWriter{}, &errOut)
 	assert.Equal(t, 3, code)
+	for _, args := range [][]string{
+		{"doctor", "--stacks", stacksDir, "--stack", "eks"},
+		{"diagram", "--stacks", stacksDir, "--stack", "eks", "--format", "dot"},
+		{"recommend", "--cloud", "gcp", "--orchestrator", "swarm", "--min-vcpu", "2"},
+	} {
+		errOut.Reset()
+		code = run(args, failingWriter{}, &errOut)
+		assert.Equal(t, 3, code, "%v: %s", args, errOut.String())
+		assert.Contains(t, errOut.String(), "writing the report", args[0])
+	}
 }
 
 // The report covers the stacks that evaluated; an --out file is written only when there

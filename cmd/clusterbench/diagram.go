@@ -60,16 +60,12 @@ func runDiagram(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitFindings, err
 		}
 	}
-	w, closeOut, err := output(*out, stdout)
-	if err != nil {
-		return exitBadInput, err
-	}
+	// Written like every report: a temporary file renamed into place, exit 3 on failure.
 	write := map[string]func(io.Writer) error{"svg": g.WriteSVG, "dot": g.WriteDOT, "mermaid": g.WriteMermaid}[*format]
-	if err := write(w); err != nil {
-		_ = closeOut()
-		return exitFindings, err
+	if err := writeReport(*out, stdout, write); err != nil {
+		return exitWriteFailed, err
 	}
-	return exitOK, closeOut()
+	return exitOK, nil
 }
 
 // previewDiagram draws a real document: its configuration (a preview carries it) names

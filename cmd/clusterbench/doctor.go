@@ -79,7 +79,7 @@ func runDoctor(args []string, stdout, stderr io.Writer) (int, error) {
 		st.Findings, _ = doctor.AtLeast(st.Findings, *severity)
 	}
 	if err := doctor.Render(stdout, report, *format); err != nil {
-		return exitFindings, err
+		return exitWriteFailed, writeFailed("standard output", err)
 	}
 	return code, nil
 }

@@ -82,7 +82,7 @@ func runRecommend(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stderr, "wrote %s: clusterbench compare --stacks %s --stack %s\n", path, *emit, rep.Cheapest.Name)
 	}
 	if err := recommend.Render(stdout, rep, *format); err != nil {
-		return exitFindings, err
+		return exitWriteFailed, writeFailed("standard output", err)
 	}
 	if !rep.Met {
 		return exitFindings, nil
