@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -139,4 +140,19 @@ func TestRecommendJSONWhenNothingMeets(t *testing.T) {
 	}
 	assert.Equal(t, 100.0, *rep.Target.MaxMonthlyUSD)
 	assert.Equal(t, map[string]string{"gcp": "us-central1"}, rep.Target.Regions)
+}
+
+// The README's recommend example is the tool's output (only the search time differs).
+func TestReadmeRecommendExampleIsCurrent(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	head := "clusterbench recommend --cloud any --orchestrator any --survive-zone-loss --min-vcpu 16\n```\n\n```\n"
+	_, rest, ok := strings.Cut(string(data), head)
+	require.True(t, ok, "the README shows the example")
+	want, _, ok := strings.Cut(rest, "```\n")
+	require.True(t, ok)
+	code, got, stderr := cli(t, "recommend", "--cloud", "any", "--orchestrator", "any", "--survive-zone-loss", "--min-vcpu", "16")
+	require.Equal(t, 0, code, stderr)
+	timing := regexp.MustCompile(`candidates in [0-9.]+ m?s:`)
+	assert.Equal(t, timing.ReplaceAllString(want, "candidates in T:"), timing.ReplaceAllString(got, "candidates in T:"))
 }
