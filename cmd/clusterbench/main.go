@@ -34,6 +34,7 @@ var commands = map[string]func(args []string, stdout, stderr io.Writer) (int, er
 	"compare":   runCompare,
 	"inventory": runInventory,
 	"cost":      runCost,
+	"prices":    runPrices,
 }
 
 const usage = `clusterbench: provision and compare container-orchestration clusters
@@ -43,6 +44,7 @@ usage:
                          [--prices FILE] [--usage small|medium|large|FILE] [--gke-free-tier]
   clusterbench inventory --stack NAME [--stacks DIR] [--format table|json]
   clusterbench cost      --preview FILE [--format ...] [--prices FILE] [--usage ...] [--gke-free-tier]
+  clusterbench prices import --region R (--aws OFFER.json... | --gcp SKUS.json...) [--out PATH]
 
 exit codes: 0 ok; 1 findings (unpriced items, a stack whose program failed); 2 bad input
 `
@@ -61,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "clusterbench: unknown command %q; one of compare, inventory, cost\n", args[0])
+		fmt.Fprintf(stderr, "clusterbench: unknown command %q; one of compare, inventory, cost, prices\n", args[0])
 		return exitBadInput
 	}
 	code, err := cmd(args[1:], stdout, stderr)
