@@ -21,7 +21,7 @@ func TestMonitoringDefaults(t *testing.T) {
 	assert.Empty(t, warnings)
 	assert.Equal(t, spec.MonitoringNone, s.Monitoring)
 	assert.False(t, s.Demo)
-	assert.Equal(t, spec.PrometheusSettings{RetentionDays: 15, VolumeGb: 50}, s.Prometheus)
+	assert.Equal(t, spec.PrometheusSettings{RetentionDays: 15, VolumeGb: 20}, s.Prometheus)
 	assert.Equal(t, "datadoghq.com", s.Datadog.Site)
 	assert.False(t, s.Datadog.HasAPIKey())
 }
@@ -68,6 +68,8 @@ func TestMonitoringSettingsAreValidated(t *testing.T) {
 		{"demo is a boolean", with(prom, "clusterbench:demo", "yes"), "clusterbench:demo = yes: must be true or false"},
 		{"swarm monitoring needs managers that run tasks", with(base(spec.AWS, spec.Swarm), "clusterbench:monitoring", "prometheus"),
 			"clusterbench:monitoring = prometheus: on Swarm needs swarm.managersRunWorkloads: true"},
+		{"node-disk data fits the root disk", with(base(spec.GCP, spec.SelfManaged), "clusterbench:monitoring", "prometheus", "clusterbench:prometheus.volumeGb", "40"),
+			"clusterbench:prometheus.volumeGb = 40: must leave 20 GB of workers.diskGb (50) to the system and images"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,7 +79,8 @@ func TestMonitoringSettingsAreValidated(t *testing.T) {
 		})
 	}
 	s, _, err := parse(with(base(spec.AWS, spec.Swarm), "clusterbench:monitoring", "prometheus",
-		"clusterbench:swarm", `{"managersRunWorkloads": true}`, "clusterbench:prometheus", `{"retentionDays": 30, "volumeGb": 100}`))
+		"clusterbench:swarm", `{"managersRunWorkloads": true}`, "clusterbench:prometheus", `{"retentionDays": 30, "volumeGb": 100}`,
+		"clusterbench:workers.diskGb", "120"))
 	require.NoError(t, err)
 	assert.Equal(t, spec.PrometheusSettings{RetentionDays: 30, VolumeGb: 100}, s.Prometheus)
 }

@@ -38,7 +38,7 @@ const SecretDatadogAPIKey = "datadogApiKey"
 // engine and the docs read them from the spec.
 const (
 	DefaultPrometheusRetentionDays = 15
-	DefaultPrometheusVolumeGb      = 50
+	DefaultPrometheusVolumeGb      = 20
 	DefaultDatadogSite             = "datadoghq.com"
 )
 

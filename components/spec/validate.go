@@ -254,6 +254,10 @@ func validateSwarm(s *Spec, set func(string) bool, ps *problems) {
 // the choice not made are ignored with a warning. On Swarm a drained manager runs no
 // task at all, global services included (Swarm has no toleration, unlike a DaemonSet),
 // so monitoring there needs managers that run tasks.
+// nodeDiskReserveGb is what a node's root disk keeps for the system and images when
+// Prometheus's data shares it.
+const nodeDiskReserveGb = 20
+
 func validateMonitoring(s *Spec, set func(string) bool, ps *problems) {
 	if s.Monitoring == MonitoringDatadog && !s.Datadog.HasAPIKey() {
 		ps.add(SecretDatadogAPIKey, "", "required with monitoring: datadog: set it with `pulumi config set --secret %s:%s <key>` (a Pulumi secret)", Namespace, SecretDatadogAPIKey)
@@ -263,6 +267,13 @@ func validateMonitoring(s *Spec, set func(string) bool, ps *problems) {
 	}
 	if gb := s.Prometheus.VolumeGb; gb < 10 || gb > 16384 {
 		ps.add("prometheus.volumeGb", strconv.Itoa(gb), "must be between 10 and 16384 GB")
+	}
+	// Self-managed clusters have no CSI driver and Swarm no volume driver: there the
+	// time-series database lives on the hosting node's root disk (a worker's; Swarm
+	// managers that run workloads get the workers' disk), which must hold it and the
+	// system.
+	if s.Monitoring == MonitoringPrometheus && s.Orchestrator != Managed && s.Prometheus.VolumeGb+nodeDiskReserveGb > s.Workers.DiskGb {
+		ps.add("prometheus.volumeGb", strconv.Itoa(s.Prometheus.VolumeGb), "must leave %d GB of workers.diskGb (%d) to the system and images: on %s Prometheus keeps its data on the hosting node's root disk (no volume driver); lower it or raise workers.diskGb", nodeDiskReserveGb, s.Workers.DiskGb, s.Orchestrator)
 	}
 	ignored := map[string][]string{
 		MonitoringPrometheus: {"datadog.site", SecretDatadogAPIKey},

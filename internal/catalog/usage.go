@@ -37,7 +37,15 @@ type Usage struct {
 	SnapshotGB                decimal.Decimal `yaml:"snapshotGB"`
 	ObjectStorageGB           decimal.Decimal `yaml:"objectStorageGB"`
 	InterZoneGBPerMonth       decimal.Decimal `yaml:"interZoneGBPerMonth"`
+	// DatadogBilling is onDemand or annual: which Datadog host price applies.
+	DatadogBilling string `yaml:"datadogBilling"`
 }
+
+// Datadog billing terms (datadogBilling).
+const (
+	DatadogOnDemand = "onDemand"
+	DatadogAnnual   = "annual"
+)
 
 // LoadUsage returns a preset by name (small, medium, large) or reads a usage file by
 // path: the file's keys override those of its base preset, the rest stay.
@@ -99,6 +107,9 @@ func (u *Usage) decode(data []byte, name string) error {
 	dec.KnownFields(true)
 	if err := dec.Decode(u); err != nil {
 		return fmt.Errorf("%s: %v", name, err)
+	}
+	if u.DatadogBilling != DatadogOnDemand && u.DatadogBilling != DatadogAnnual {
+		return fmt.Errorf("%s: datadogBilling %q: want %s or %s", name, u.DatadogBilling, DatadogOnDemand, DatadogAnnual)
 	}
 	v, t := reflect.ValueOf(u).Elem(), reflect.TypeOf(*u)
 	for i := 0; i < t.NumField(); i++ {

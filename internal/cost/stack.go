@@ -48,9 +48,9 @@ func (p *pricer) excluded() []string {
 	}
 	switch p.opts.Monitoring {
 	case MonitoringPrometheus:
-		out = append(out, "Prometheus runs on the cluster's own nodes: its CPU and memory are in the node prices, its storage volumes are created by Kubernetes at run time and not priced.")
+		out = append(out, "Prometheus runs on the cluster's own nodes: the share of node capacity its requests take is already in the node prices (the monitoring comparison shows it); its volume is priced, its network traffic and Grafana's users are not.")
 	case MonitoringDatadog:
-		out = append(out, "Datadog is priced per host at its on-demand Infrastructure Pro rate; custom metrics, logs and APM are not priced.")
+		out = append(out, "Datadog is priced per host at its Infrastructure Pro rate (usage datadogBilling); custom metrics, logs, APM and the node capacity its agent takes are not priced.")
 	}
 	return out
 }

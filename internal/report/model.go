@@ -42,6 +42,7 @@ type Stack struct {
 	CostBreakdown  []cost.Line                `json:"costBreakdown"`
 	Unpriced       []cost.Unpriced            `json:"unpriced"`
 	Excluded       []string                   `json:"excluded"`
+	Monitoring     *cost.MonitoringComparison `json:"monitoring"`
 	FaultTolerance *faulttolerance.Assessment `json:"faultTolerance"`
 	Warnings       []string                   `json:"warnings"`
 }

@@ -17,9 +17,11 @@ var csvHeader = []string{
 // for spreadsheets: the same rounding as the other formats, without "$" or separators.
 func renderCSV(w io.Writer, c *Comparison) error {
 	cw := csv.NewWriter(w)
-	rows := [][]string{csvHeader}
+	rows := [][]string{append(append([]string{}, csvHeader...), monitoringCSVHeader...)}
 	for _, st := range c.Stacks {
-		rows = append(rows, csvRows(&st)...)
+		for _, row := range csvRows(&st) {
+			rows = append(rows, append(row, monitoringCSV(&st)...))
+		}
 	}
 	if err := cw.WriteAll(rows); err != nil {
 		return err
