@@ -70,7 +70,10 @@ func (p *pricing) price(inv *inventory.Inventory, regions map[string]string, mon
 
 // priceStack prices an evaluated stack from its spec.
 func (p *pricing) priceStack(inv *inventory.Inventory, s *spec.Spec) cost.Estimate {
-	return p.price(inv, map[string]string{s.Cloud: s.Region}, s.Monitoring, cost.PrometheusPlanFor(s))
+	return cost.Price(inv, cost.Options{
+		Catalog: p.catalog, Usage: p.usage, Regions: map[string]string{s.Cloud: s.Region}, GKEFreeTier: p.flags.gkeFreeTier,
+		Monitoring: s.Monitoring, Prometheus: cost.PrometheusPlanFor(s), Demo: s.Demo,
+	})
 }
 
 func (p *pricing) info() report.CatalogInfo {

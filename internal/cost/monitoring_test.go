@@ -1,6 +1,7 @@
 package cost_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -116,4 +117,22 @@ func TestPrometheusShareOfAnUndescribedTypeIsAProblem(t *testing.T) {
 		res("aws:autoscaling/group:Group", "workers", obj{"desiredCapacity": 3.0, "launchTemplate": obj{"id": "workers-id"}})}
 	est := price(t, inv(rs...))
 	assert.NotEmpty(t, est.Monitoring.Prometheus.Problems)
+}
+
+// The demo's LoadBalancer Service on Kubernetes is a run-time cost the estimate names.
+func TestTheDemosLoadBalancerIsNamedAsExcluded(t *testing.T) {
+	const sentence = "The demo's web tier is a Kubernetes Service of type LoadBalancer"
+	has := func(est cost.Estimate) bool {
+		for _, e := range est.Excluded {
+			if strings.HasPrefix(e, sentence) {
+				return true
+			}
+		}
+		return false
+	}
+	assert.True(t, has(price(t, inv(awsWorkers(3)...), eksPlan, func(o *cost.Options) { o.Demo = true })))
+	assert.False(t, has(price(t, inv(awsWorkers(3)...), eksPlan)))
+	assert.False(t, has(price(t, inv(swarmFleets()...), func(o *cost.Options) {
+		o.Demo, o.Prometheus = true, cost.PrometheusPlan{Orchestrator: spec.Swarm, VolumeGB: 20}
+	})), "Swarm publishes the demo through the stack's own, priced load balancer")
 }
