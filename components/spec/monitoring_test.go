@@ -45,7 +45,7 @@ func TestDatadogTakesItsKeyAsASecretOnly(t *testing.T) {
 	assert.NotContains(t, err.Error(), "0123456789abcdef")
 
 	// datadog without the key.
-	_, _, err = parse(with(base(spec.GCP, spec.SelfManaged), "clusterbench:monitoring", "datadog"))
+	_, _, err = parse(with(base(spec.GCP, spec.Managed), "clusterbench:monitoring", "datadog"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "clusterbench:datadogApiKey: required with monitoring: datadog")
 
@@ -70,6 +70,10 @@ func TestMonitoringSettingsAreValidated(t *testing.T) {
 			"clusterbench:monitoring = prometheus: on Swarm needs swarm.managersRunWorkloads: true"},
 		{"node-disk data fits the root disk", with(base(spec.GCP, spec.SelfManaged), "clusterbench:monitoring", "prometheus", "clusterbench:prometheus.volumeGb", "40"),
 			"clusterbench:prometheus.volumeGb = 40: must leave 20 GB of workers.diskGb (50) to the system and images"},
+		{"self-managed monitoring is not deployed yet", with(base(spec.AWS, spec.SelfManaged), "clusterbench:monitoring", "prometheus"),
+			"clusterbench:monitoring = prometheus: is not deployed on selfmanaged clusters yet"},
+		{"self-managed demo is not deployed yet", with(base(spec.GCP, spec.SelfManaged), "clusterbench:demo", "true"),
+			"clusterbench:demo = true: is not deployed on selfmanaged clusters yet"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
