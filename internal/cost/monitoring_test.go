@@ -136,3 +136,16 @@ func TestTheDemosLoadBalancerIsNamedAsExcluded(t *testing.T) {
 		o.Demo, o.Prometheus = true, cost.PrometheusPlan{Orchestrator: spec.Swarm, VolumeGB: 20}
 	})), "Swarm publishes the demo through the stack's own, priced load balancer")
 }
+
+// BenchmarkPriceWithMonitoringComparison prices six fleets with both monitoring choices
+// (every estimate carries the comparison).
+func BenchmarkPriceWithMonitoringComparison(b *testing.B) {
+	opts := options(b)
+	opts.Monitoring = "prometheus"
+	opts.Prometheus = cost.PrometheusPlan{Orchestrator: spec.Swarm, VolumeGB: 20, HostType: "t3.medium"}
+	i := inv(swarmFleets()...)
+	b.ReportAllocs()
+	for b.Loop() {
+		cost.Price(i, opts)
+	}
+}
