@@ -6,7 +6,7 @@ BIN := bin/clusterbench
 STACK ?=
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build test lint compare bench preview up destroy test-browser test-engine test-swarm test-etcd test-kubeadm test-kubeadm-live fixtures check-stack
+.PHONY: build test lint compare bench fuzz diagrams preview up destroy test-browser test-engine test-swarm test-etcd test-kubeadm test-kubeadm-live fixtures check-stack
 
 build:
 	$(GO) build ./...
@@ -28,6 +28,24 @@ compare: build
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Fuzz targets, each for a bounded time (FUZZTIME per target; minimising a new input is
+# capped so the time goes to executions). A failing input is written under the
+# package's testdata/fuzz/ and replayed by `make test` from then on.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := internal/stackfile:FuzzStackFile components/spec:FuzzSpecValidate \
+  internal/inventory:FuzzPreviewDocument internal/catalog:FuzzPricesFile internal/catalog:FuzzUsageFile
+fuzz:
+	@set -e; for target in $(FUZZ_TARGETS); do \
+	  pkg=$${target%%:*}; name=$${target##*:}; \
+	  echo "== $$name ($$pkg, $(FUZZTIME))"; \
+	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s; \
+	done
+
+# The README's architecture pictures, drawn by the tool (a test fails when they are stale).
+diagrams: build
+	./$(BIN) diagram --stack kops-aws --format svg --out docs/diagrams/kops-aws.svg
+	./$(BIN) diagram --stack swarm-aws --format svg --out docs/diagrams/swarm-aws.svg
 
 # Real-system checks: each installs what it needs.
 test-browser: build

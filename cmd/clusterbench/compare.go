@@ -33,6 +33,8 @@ func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
 	// file can add a version's support dates.
 	evals := evaluate.Files(files, spec.Options{SupportedVersion: p.catalog.SupportedVersion})
 	c := comparison.Build(evals, p.priceStack, p.info(), p.usage.Name)
+	comparison.AddDoctor(c, evals, p.catalog.Calendar())
+	comparison.AddCapabilities(c, evals, p.catalog.Calendar())
 	for i, ev := range evals {
 		if ev.Outcome == evaluate.BadInput || ev.Outcome == evaluate.Failed {
 			fmt.Fprintln(stderr, ev.Err) // one line per problem, naming the file
@@ -41,21 +43,37 @@ func runCompare(args []string, stdout, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", ev.File, u.Resource, u.Type, u.Reason)
 		}
 	}
-	if err := render(c, pf, stdout); err != nil {
-		return exitFindings, err
+	// The report covers every stack; it is written only when at least one stack was
+	// evaluated (ok, or not available yet), so a run of bad stack files alone never
+	// replaces an --out file with a report of nothing.
+	if !somethingToReport(c) {
+		fmt.Fprintln(stderr, "clusterbench compare: no stack could be evaluated; no report written")
+		return comparison.ExitCode(evals, c), nil
 	}
-	return comparison.ExitCode(evals, c), nil
+	code := comparison.ExitCode(evals, c)
+	if pf.format == "html" || pf.format == "markdown" {
+		if err := comparison.AddDiagrams(c, evals); err != nil {
+			fmt.Fprintln(stderr, "diagram:", err) // the report is still written, without that picture
+			code = max(code, exitFindings)
+		}
+	}
+	if err := render(c, pf, stdout); err != nil {
+		return exitWriteFailed, err
+	}
+	return code, nil
+}
+
+// somethingToReport: at least one stack has facts (status ok or not-available).
+func somethingToReport(c *report.Comparison) bool {
+	for _, st := range c.Stacks {
+		if st.Status != report.StatusError {
+			return true
+		}
+	}
+	return false
 }
 
 // render writes the comparison in the chosen format to --out or stdout.
 func render(c *report.Comparison, pf pricingFlags, stdout io.Writer) error {
-	w, closeOut, err := output(pf.out, stdout)
-	if err != nil {
-		return err
-	}
-	if err := report.Render(w, c, pf.format); err != nil {
-		_ = closeOut()
-		return err
-	}
-	return closeOut()
+	return writeReport(pf.out, stdout, func(w io.Writer) error { return report.Render(w, c, pf.format) })
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/clusterbench/clusterbench/internal/comparison"
 	"github.com/clusterbench/clusterbench/internal/cost"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/clusterbench/clusterbench/internal/report"
@@ -48,7 +49,8 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 		Resources: report.Resources{Total: len(custom), ByType: inventory.CountByType(custom),
 			Components: inventory.CountByType(doc.Inventory.Components())},
 		MonthlyCostUSD: est.MonthlyUSD, CostBreakdown: est.Lines, Unpriced: est.Unpriced, Excluded: est.Excluded,
-		Monitoring: est.Monitoring,
+		Monitoring:     est.Monitoring,
+		CostByCategory: report.CostByCategory(est.Lines, comparison.ControlPlaneMachines(doc.Inventory)),
 	}
 	for _, cloud := range inventory.SortedKeys(doc.Regions) {
 		region := doc.Regions[cloud]
@@ -59,11 +61,14 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 		st.Cloud, st.Region = cloud, region
 	}
 	c := &report.Comparison{PriceCatalog: p.info(), Usage: p.usage.Name, Stacks: []report.Stack{st}}
+	if pf.format == "html" || pf.format == "markdown" {
+		addPreviewDiagram(c, *path, stderr)
+	}
 	for _, u := range est.Unpriced {
 		fmt.Fprintf(stderr, "%s: unpriced: %s (%s): %s\n", *path, u.Resource, u.Type, u.Reason)
 	}
 	if err := render(c, pf, stdout); err != nil {
-		return exitFindings, err
+		return exitWriteFailed, err
 	}
 	if len(est.Unpriced) > 0 {
 		return exitFindings, nil

@@ -41,12 +41,18 @@ func runInventory(args []string, stdout, stderr io.Writer) (int, error) {
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return exitOK, enc.Encode(inv)
+		if err := enc.Encode(inv); err != nil {
+			return exitWriteFailed, writeFailed("standard output", err)
+		}
+		return exitOK, nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TYPE\tNAME\tPARENT\tCOMPONENT")
 	for _, r := range inv.Resources {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", r.Type, r.Name, r.Parent, r.Component)
 	}
-	return exitOK, tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return exitWriteFailed, writeFailed("standard output", err)
+	}
+	return exitOK, nil
 }

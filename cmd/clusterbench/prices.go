@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -52,16 +51,10 @@ func runPrices(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(res.Prices) == 0 {
 		return exitFindings, fmt.Errorf("nothing in the files prices region %s; no file written", *region)
 	}
-	var buf bytes.Buffer
-	if err := res.WriteYAML(&buf, "clusterbench prices import"); err != nil {
-		return exitFindings, err
-	}
-	if *out != "" && *out != "-" {
-		if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-			return exitBadInput, badInput("--out: %v", err)
-		}
-	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
-		return exitFindings, err
+	if err := writeReport(*out, stdout, func(w io.Writer) error {
+		return res.WriteYAML(w, "clusterbench prices import")
+	}); err != nil {
+		return exitWriteFailed, err
 	}
 	fmt.Fprintf(stderr, "clusterbench prices import: %d prices for %s, %d items not priced\n", len(res.Prices), *region, len(res.Missing))
 	if len(res.Missing) > 0 {

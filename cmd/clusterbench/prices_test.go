@@ -52,3 +52,15 @@ func TestPricesImportFeedsCompare(t *testing.T) {
 	_, err := os.Stat(filepath.Join(dir, "paris.yaml"))
 	assert.True(t, os.IsNotExist(err), "no file for a region the offers do not have")
 }
+
+// A prices file that cannot be written is exit 3, like any report.
+func TestPricesImportWriteFailure(t *testing.T) {
+	dir := t.TempDir()
+	ec2 := filepath.Join(dir, "ec2.json")
+	require.NoError(t, os.WriteFile(ec2, []byte(excerpt.AWSOffer(t, "AmazonEC2", []excerpt.AWSProduct{
+		excerpt.EC2Instance("A1", "eu-central-1", "t3.large", "Linux", "Shared", "0.096"),
+	})), 0o644))
+	code, _, stderr := cli(t, "prices", "import", "--region", "eu-central-1", "--aws", ec2, "--out", "/dev/full")
+	assert.Equal(t, 3, code, stderr)
+	assert.Contains(t, stderr, "/dev/full")
+}

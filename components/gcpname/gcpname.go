@@ -31,3 +31,12 @@ func Name(max int, parts ...string) string {
 
 // AccountID is a service account id (6–30 characters).
 func AccountID(parts ...string) string { return Name(30, parts...) }
+
+// Unique is Name with a 6-hex-digit suffix taken from seed, within max characters:
+// seed carries what differs per creation (the name a provider picked for a resource
+// created earlier), so a resource GCP names by a fixed id (service accounts) gets
+// another id when the stack is created again or from a second checkout.
+func Unique(max int, seed string, parts ...string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return Name(max-7, parts...) + "-" + hex.EncodeToString(sum[:])[:6]
+}

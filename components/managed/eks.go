@@ -36,6 +36,8 @@ const (
 	// ebsCsiServiceAccount is the controller's service account in the aws-ebs-csi-driver
 	// add-on, which its IRSA role trusts.
 	ebsCsiServiceAccount = "system:serviceaccount:kube-system:ebs-csi-controller-sa"
+	// vpcCniServiceAccount runs the vpc-cni add-on's aws-node DaemonSet.
+	vpcCniServiceAccount = "system:serviceaccount:kube-system:aws-node"
 )
 
 // EksArgs configure an EKS cluster.
@@ -44,9 +46,10 @@ type EksArgs struct {
 	Network *network.AwsNetwork
 	// Partition is the AWS partition ("aws", "aws-cn", "aws-us-gov") for managed policy ARNs.
 	Partition string
-	// Caller is the ARN of the identity running Pulumi (the cluster's creator on the
-	// first `pulumi up`).
-	Caller string
+	// Deployer is the IAM principal running Pulumi: a user's ARN, or for an assumed-role
+	// session the role's ARN (iam.GetSessionContext's issuer ARN), never the STS ARN.
+	// It gets a cluster-admin access entry of its own unless adminPrincipals lists it.
+	Deployer string
 }
 
 // EksCluster is an EKS control plane with one managed node group and the core add-ons.
@@ -69,9 +72,6 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksArgs, opts ...pulu
 		return nil, err
 	}
 	b := &eksBuilder{ctx: ctx, name: name, args: args, s: args.Spec, parent: pulumi.Parent(c)}
-	// The cluster's name is fixed (stack-qualified) because its log group must be named
-	// after it before it exists: /aws/eks/<cluster>/cluster.
-	b.clusterName = fmt.Sprintf("%s-%s", ctx.Stack(), name)
 	steps := []func() error{b.controlPlane, b.privateEndpointAccess, b.oidcProvider, b.nodeRole, b.coreAddons, b.nodeGroup, b.lateAddons, b.accessEntries}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -99,9 +99,11 @@ func NewEksCluster(ctx *pulumi.Context, name string, args *EksArgs, opts ...pulu
 
 // eksBuilder carries what the steps share; each step adds one concern's resources.
 type eksBuilder struct {
-	ctx         *pulumi.Context
-	name        string
-	clusterName string
+	ctx  *pulumi.Context
+	name string
+	// clusterName is the cluster role's name, picked by IAM on the role's creation (see
+	// controlPlane).
+	clusterName pulumi.StringOutput
 	args        *EksArgs
 	s           *spec.Spec
 	parent      pulumi.ResourceOption
@@ -117,14 +119,54 @@ func (b *eksBuilder) managedPolicy(path string) pulumi.String {
 	return pulumi.String(fmt.Sprintf("arn:%s:iam::aws:policy/%s", b.args.Partition, path))
 }
 
+// eksNamePrefixMax: an IAM role name is at most 64 characters, and a name prefix leaves
+// 26 of them to the provider's unique suffix.
+const eksNamePrefixMax = 64 - 26
+
+// eksNamePrefix is "<stack>-<name>-", cut to eksNamePrefixMax, in the characters both an
+// IAM role name and an EKS cluster name allow ([0-9A-Za-z_-], starting alphanumeric).
+func eksNamePrefix(stack, name string) string {
+	clean := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, stack+"-"+name)
+	clean = strings.TrimLeft(clean, "-_")
+	if clean == "" {
+		clean = "eks"
+	}
+	if len(clean) > eksNamePrefixMax-1 {
+		clean = clean[:eksNamePrefixMax-1]
+	}
+	return clean + "-"
+}
+
 // controlPlane: the cluster role, the secrets key, the log group and the cluster.
+//
+// Names. EKS writes control-plane logs to /aws/eks/<cluster>/cluster and recreates that
+// group while a deleted cluster shuts down, so a fixed cluster name makes the next
+// `pulumi up` after `pulumi destroy` fail with ResourceAlreadyExistsException on the log
+// group (terraform-aws-eks#2486, #2763); a second checkout with the same stack name in
+// the account collides on both. A hash of project, stack and account would give the same
+// name again, so the name must be chosen per creation, and known before the cluster
+// exists (the log group comes first, or EKS creates it with logs kept forever). The
+// cluster role is created first anyway: it is named by IAM from a prefix (the provider
+// appends a 26-character timestamp and counter on every creation, whatever Pulumi's
+// auto-naming is configured to), and the cluster and its log group take that name. A
+// name prefix, not Pulumi's auto-name, so the stack's name stays readable in the
+// console; pulumi-random, the usual way, is not available from the module proxy.
 func (b *eksBuilder) controlPlane() error {
 	ctx, name, s := b.ctx, b.name, b.s
 	// The control plane's role: EKS manages ENIs and load balancers with it.
-	role, err := iam.NewRole(ctx, name+"-cluster", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("eks.amazonaws.com"))}, b.parent)
+	role, err := iam.NewRole(ctx, name+"-cluster", &iam.RoleArgs{
+		NamePrefix:       pulumi.String(eksNamePrefix(ctx.Stack(), name)),
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("eks.amazonaws.com")),
+	}, b.parent)
 	if err != nil {
 		return err
 	}
+	b.clusterName = role.Name
 	attach, err := iam.NewRolePolicyAttachment(ctx, name+"-cluster-policy", &iam.RolePolicyAttachmentArgs{
 		Role: role.Name, PolicyArn: b.managedPolicy("AmazonEKSClusterPolicy"),
 	}, b.parent)
@@ -172,16 +214,17 @@ func (b *eksBuilder) controlPlane() error {
 	}
 	clusterOpts := []pulumi.ResourceOption{b.parent, pulumi.DependsOn([]pulumi.Resource{attach, keyAccess, logs}),
 		// EKS upgrades a cluster itself when its version leaves standard support (policy
-		// STANDARD); the next `pulumi up` must not try to downgrade it. Who created the
-		// cluster is decided once, at creation.
+		// STANDARD); the next `pulumi up` must not try to downgrade it. The bootstrap flag
+		// is create-only: a cluster created with it on (by an earlier version of this
+		// program) must not be replaced for it (README: import its creator's entry).
 		pulumi.IgnoreChanges([]string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}),
-		// The name is fixed, so a replacement must delete first or collide.
+		// A replacement keeps the role and so the name: it must delete first or collide.
 		pulumi.DeleteBeforeReplace(true),
 		// The pinned provider has no EKS deletion protection; Pulumi's protect refuses
 		// `pulumi destroy` until `pulumi state unprotect` (README).
 		pulumi.Protect(s.DeletionProtection)}
 	b.cluster, err = eks.NewCluster(ctx, name, &eks.ClusterArgs{
-		Name:    pulumi.String(b.clusterName),
+		Name:    b.clusterName,
 		RoleArn: role.Arn,
 		Version: pulumi.String(s.KubernetesVersion),
 		VpcConfig: eks.ClusterVpcConfigArgs{
@@ -198,9 +241,15 @@ func (b *eksBuilder) controlPlane() error {
 		// The API default is EXTENDED: $0.60/h instead of $0.10/h once the version leaves
 		// standard support (AWS Containers blog, extended support pricing, 2024-04-01).
 		UpgradePolicy: eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String("STANDARD")},
+		// Never bootstrapped: the creator's bootstrapped entry is outside Pulumi's state
+		// (it can never be revoked), and whether the creator is listed changes later,
+		// when adding it gets a 409 ResourceInUseException and removing it deletes its
+		// only entry (terraform-aws-eks#3293, #2969). accessEntries admits the deployer
+		// with an entry of its own instead, as terraform-aws-eks's
+		// enable_cluster_creator_admin_permissions does.
 		AccessConfig: eks.ClusterAccessConfigArgs{
 			AuthenticationMode:                      pulumi.String("API"),
-			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(!b.creatorListed()),
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(false),
 		},
 		// The core add-ons below are EKS managed add-ons, not the self-managed copies.
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
@@ -256,14 +305,19 @@ func oidcIssuer(c *eks.Cluster) pulumi.StringOutput {
 	}).(pulumi.StringOutput)
 }
 
-// nodeRole is the nodes' role: join the cluster, run the VPC CNI, pull from ECR.
+// nodeRole is the nodes' role: join the cluster and pull from ECR. Not the VPC CNI's
+// AmazonEKS_CNI_Policy (it may create and delete any ENI in the account, and every pod
+// that reaches the node's credentials would hold it): the CNI gets its own IRSA role
+// (coreAddons), as EKS's user guide recommends ("Configure Amazon VPC CNI plugin to use
+// IRSA"). terraform-aws-eks's iam_role_attach_cni_policy = false does the same and warns
+// that the permissions must then reach aws-node another way or nodes never join.
 func (b *eksBuilder) nodeRole() error {
 	var err error
 	b.nodeRoleRes, err = iam.NewRole(b.ctx, b.name+"-node", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com"))}, b.parent)
 	if err != nil {
 		return err
 	}
-	for _, policy := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"} {
+	for _, policy := range []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"} {
 		a, err := iam.NewRolePolicyAttachment(b.ctx, b.name+"-node-"+policy, &iam.RolePolicyAttachmentArgs{
 			Role: b.nodeRoleRes.Name, PolicyArn: b.managedPolicy(policy),
 		}, b.parent)
@@ -275,15 +329,22 @@ func (b *eksBuilder) nodeRole() error {
 	return nil
 }
 
-// coreAddons must run before nodes join: without the CNI no node becomes Ready.
+// coreAddons must run before nodes join: without the CNI no node becomes Ready. The
+// CNI's role (and its policy) exists before the add-on, so aws-node starts with it.
 func (b *eksBuilder) coreAddons() error {
-	for _, addon := range []string{"vpc-cni", "kube-proxy"} {
-		a, err := b.addon(addon, nil)
-		if err != nil {
-			return err
-		}
-		b.nodeDeps = append(b.nodeDeps, a)
+	cni, cniPolicy, err := b.irsaRole("vpc-cni", vpcCniServiceAccount, "AmazonEKS_CNI_Policy")
+	if err != nil {
+		return err
 	}
+	a, err := b.addon("vpc-cni", cni.Arn, cniPolicy)
+	if err != nil {
+		return err
+	}
+	b.nodeDeps = append(b.nodeDeps, a)
+	if a, err = b.addon("kube-proxy", nil); err != nil {
+		return err
+	}
+	b.nodeDeps = append(b.nodeDeps, a)
 	return nil
 }
 
@@ -292,21 +353,32 @@ func (b *eksBuilder) lateAddons() error {
 	if _, err := b.addon("coredns", nil); err != nil {
 		return err
 	}
-	role, err := b.ebsCsiRole()
+	role, policy, err := b.irsaRole("ebs-csi", ebsCsiServiceAccount, "service-role/AmazonEBSCSIDriverPolicy")
 	if err != nil {
 		return err
 	}
-	_, err = b.addon("aws-ebs-csi-driver", role.Arn)
+	_, err = b.addon("aws-ebs-csi-driver", role.Arn, policy)
 	return err
 }
 
-func (b *eksBuilder) addon(addon string, serviceAccountRole pulumi.StringInput) (*eks.Addon, error) {
-	opts := []pulumi.ResourceOption{b.parent}
+// addon is one EKS managed add-on at the version EKS reports as the most recent for the
+// cluster's Kubernetes version (eks.GetAddonVersion, mostRecent). Without a version EKS
+// picks its default once, at creation, and a control-plane upgrade leaves the add-on
+// behind; pinned to the cluster's own version output (which follows EKS's automatic
+// upgrades after a refresh), the next `pulumi up` brings the add-ons along.
+func (b *eksBuilder) addon(addon string, serviceAccountRole pulumi.StringInput, deps ...pulumi.Resource) (*eks.Addon, error) {
 	if b.nodes != nil {
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{b.nodes}))
+		deps = append(deps, b.nodes)
 	}
+	opts := []pulumi.ResourceOption{b.parent}
+	if len(deps) > 0 {
+		opts = append(opts, pulumi.DependsOn(deps))
+	}
+	version := eks.GetAddonVersionOutput(b.ctx, eks.GetAddonVersionOutputArgs{
+		AddonName: pulumi.String(addon), KubernetesVersion: b.cluster.Version, MostRecent: pulumi.Bool(true),
+	}).Version()
 	return eks.NewAddon(b.ctx, b.name+"-"+addon, &eks.AddonArgs{
-		ClusterName: b.cluster.Name, AddonName: pulumi.String(addon),
+		ClusterName: b.cluster.Name, AddonName: pulumi.String(addon), AddonVersion: version,
 		ServiceAccountRoleArn: serviceAccountRole,
 		// Take over whatever EKS put there on create; keep user changes on update.
 		ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
@@ -314,9 +386,10 @@ func (b *eksBuilder) addon(addon string, serviceAccountRole pulumi.StringInput) 
 	}, opts...)
 }
 
-// ebsCsiRole is the EBS CSI controller's IRSA role: only its service account, through
-// the cluster's OIDC provider, may assume it.
-func (b *eksBuilder) ebsCsiRole() (*iam.Role, error) {
+// irsaRole is an add-on's IRSA role holding one managed policy: only the add-on's
+// service account, through the cluster's OIDC provider, may assume it. It returns the
+// role and its policy attachment (what the add-on must wait for).
+func (b *eksBuilder) irsaRole(short, serviceAccount, policy string) (*iam.Role, pulumi.Resource, error) {
 	trust := pulumi.All(b.oidc.Arn, b.oidc.Url).ApplyT(func(v []any) (string, error) {
 		// The condition keys are the issuer without its scheme, however the URL is stored.
 		issuer := strings.TrimPrefix(v[1].(string), "https://")
@@ -325,26 +398,32 @@ func (b *eksBuilder) ebsCsiRole() (*iam.Role, error) {
 			Principal: map[string]any{"Federated": v[0].(string)},
 			Action:    "sts:AssumeRoleWithWebIdentity",
 			Condition: map[string]any{"StringEquals": map[string]any{
-				issuer + ":sub": ebsCsiServiceAccount,
+				issuer + ":sub": serviceAccount,
 				issuer + ":aud": "sts.amazonaws.com",
 			}},
 		})
 	}).(pulumi.StringOutput)
-	role, err := iam.NewRole(b.ctx, b.name+"-ebs-csi", &iam.RoleArgs{AssumeRolePolicy: trust}, b.parent)
+	role, err := iam.NewRole(b.ctx, b.name+"-"+short, &iam.RoleArgs{AssumeRolePolicy: trust}, b.parent)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	_, err = iam.NewRolePolicyAttachment(b.ctx, b.name+"-ebs-csi", &iam.RolePolicyAttachmentArgs{
-		Role: role.Name, PolicyArn: b.managedPolicy("service-role/AmazonEBSCSIDriverPolicy"),
+	attach, err := iam.NewRolePolicyAttachment(b.ctx, b.name+"-"+short, &iam.RolePolicyAttachmentArgs{
+		Role: role.Name, PolicyArn: b.managedPolicy(policy),
 	}, b.parent)
-	return role, err
+	return role, attach, err
 }
 
 // nodeGroup is one managed node group over the node subnets of every zone.
 func (b *eksBuilder) nodeGroup() error {
 	ctx, s := b.ctx, b.s
-	// IMDSv2 only, hop limit 1: pods cannot reach the node's credentials; they get
-	// their own through IRSA (terraform-aws-eks's default).
+	// IMDSv2 only, hop limit 1: a pod's request to the metadata service crosses one more
+	// hop than the node's and gets no answer, so pods cannot take the node role's
+	// credentials; they get their own through IRSA. This is AWS's recommendation (EKS
+	// best practices guide, "Restrict access to the instance profile assigned to the
+	// worker node"), not terraform-aws-eks's default, which is 2
+	// (modules/eks-managed-node-group/variables.tf, metadata_options). Pods that read
+	// their VPC or region from IMDS must be told instead (README: the AWS Load Balancer
+	// Controller needs --aws-vpc-id and --aws-region).
 	lt, err := ec2.NewLaunchTemplate(ctx, b.name+"-nodes", &ec2.LaunchTemplateArgs{
 		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint: pulumi.String("enabled"), HttpTokens: pulumi.String("required"), HttpPutResponseHopLimit: pulumi.Int(1),
@@ -396,18 +475,6 @@ func eksAmiType(machineType string) string {
 	return eksAmiTypeX86
 }
 
-// creatorListed: the identity creating the cluster is itself in adminPrincipals. It is
-// then admitted by its access entry and not by bootstrapClusterCreatorAdminPermissions:
-// never both (EKS refuses a second entry for one principal).
-func (b *eksBuilder) creatorListed() bool {
-	for _, p := range b.s.AdminPrincipals {
-		if principalKey(p) == principalKey(b.args.Caller) {
-			return true
-		}
-	}
-	return false
-}
-
 // principalKey reduces an IAM ARN, or the STS ARN of a role's session, to
 // "account:role/name" or "account:user/name" (paths dropped).
 func principalKey(arn string) string {
@@ -427,15 +494,39 @@ func principalKey(arn string) string {
 	return account + ":" + kind + "/" + name
 }
 
-// accessEntries admit each adminPrincipal as cluster admin.
+// admins are the principals that get a cluster-admin access entry: every
+// adminPrincipal, and the deployer unless it is listed (EKS refuses a second entry for
+// one principal). Each is keyed by principalKey, which names its resources: the
+// deployer's entry is the same resource whether it comes from the list or not, so
+// listing or unlisting the deployer later replaces nothing.
+func (b *eksBuilder) admins() (keys []string, arns map[string]string) {
+	arns = map[string]string{}
+	add := func(arn string) {
+		if arn == "" {
+			return
+		}
+		k := principalKey(arn)
+		if _, ok := arns[k]; !ok {
+			keys = append(keys, k)
+			arns[k] = arn
+		}
+	}
+	for _, p := range b.s.AdminPrincipals {
+		add(p)
+	}
+	add(b.args.Deployer)
+	return keys, arns
+}
+
+// accessEntries admit each admin as cluster admin, in Pulumi's state (revocable).
 func (b *eksBuilder) accessEntries() error {
-	for _, principal := range b.s.AdminPrincipals {
+	keys, arns := b.admins()
+	for _, key := range keys {
 		// Named after the principal (account and name), so reordering the list replaces
 		// nothing and the same role name in two accounts does not collide.
-		_, id, _ := strings.Cut(principal, ":iam::")
-		rname := fmt.Sprintf("%s-admin-%s", b.name, strings.NewReplacer("/", "-", ":", "-").Replace(id))
+		rname := fmt.Sprintf("%s-admin-%s", b.name, strings.NewReplacer("/", "-", ":", "-").Replace(key))
 		entry, err := eks.NewAccessEntry(b.ctx, rname, &eks.AccessEntryArgs{
-			ClusterName: b.cluster.Name, PrincipalArn: pulumi.String(principal), Type: pulumi.String("STANDARD"),
+			ClusterName: b.cluster.Name, PrincipalArn: pulumi.String(arns[key]), Type: pulumi.String("STANDARD"),
 		}, b.parent)
 		if err != nil {
 			return err

@@ -9,19 +9,39 @@ import (
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/kms"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// nodeServiceAccountRoles are the least privileges a GKE node needs (GKE hardening
-// guide: "Use least privilege Google service accounts"), instead of the Compute Engine
-// default account's Editor.
+// nodeServiceAccountRoles are the least privileges a GKE node needs, instead of the
+// Compute Engine default account's Editor (CIS GKE 5.2.1). GKE's own minimum is
+// roles/container.defaultNodeServiceAccount ("Configure GKE node service accounts":
+// logging, monitoring, resource metadata and the autoscaler's metrics; without it the
+// console reports "Grant critical permissions"), which holds what the four roles used
+// here before (logWriter, metricWriter, monitoring viewer, resourceMetadata.writer)
+// granted. roles/artifactregistry.reader lets nodes pull private images from the
+// project's Artifact Registry.
 var nodeServiceAccountRoles = []string{
-	"roles/logging.logWriter",
-	"roles/monitoring.metricWriter",
-	"roles/monitoring.viewer",
-	"roles/stackdriver.resourceMetadata.writer",
+	"roles/container.defaultNodeServiceAccount",
+	"roles/artifactregistry.reader",
+}
+
+// Application-layer secrets encryption (CIS GKE 5.3.1): etcd holds Kubernetes secrets
+// encrypted with a data key that a Cloud KMS key wraps.
+const (
+	// secretsKeyRotation: a new key version every 90 days (KMS rotationPeriod, seconds).
+	secretsKeyRotation = "7776000s"
+	// gkeKeyRole is what the GKE service agent needs on the key ("Encrypt secrets at the
+	// application layer": grant the Kubernetes Engine service agent Cloud KMS CryptoKey
+	// Encrypter/Decrypter).
+	gkeKeyRole = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+)
+
+// GkeServiceAgent is the Kubernetes Engine service agent of a project, by its number.
+func GkeServiceAgent(projectNumber string) string {
+	return fmt.Sprintf("service-%s@container-engine-robot.iam.gserviceaccount.com", projectNumber)
 }
 
 // GkeReleaseChannel is the channel every cluster follows.
@@ -67,6 +87,9 @@ const cloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform"
 type GkeArgs struct {
 	Spec    *spec.Spec
 	Network *network.GcpNetwork
+	// ProjectNumber is the project's number (organizations.LookupProject), which names
+	// the GKE service agent that uses the secrets key.
+	ProjectNumber string
 }
 
 // GkeCluster is a GKE Standard cluster with one separately managed node pool.
@@ -84,6 +107,9 @@ type GkeCluster struct {
 // NewGkeCluster builds the cluster.
 func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulumi.ResourceOption) (*GkeCluster, error) {
 	s, net := args.Spec, args.Network
+	if args.ProjectNumber == "" {
+		return nil, fmt.Errorf("managed.NewGkeCluster %s: no project number (organizations.LookupProject) to name the GKE service agent", name)
+	}
 	c := &GkeCluster{Location: s.Region}
 	if s.ZonalControlPlane() {
 		// A zonal control plane lives in one zone: 99.5% SLA, eligible for the free tier.
@@ -94,11 +120,15 @@ func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulu
 	}
 	parent := pulumi.Parent(c)
 
-	sa, roles, err := nodeServiceAccount(ctx, name, s, parent)
+	sa, roles, err := nodeServiceAccount(ctx, name, s, net, parent)
 	if err != nil {
 		return nil, err
 	}
-	cluster, err := gkeControlPlane(ctx, name, c.Location, s, net, sa, roles, parent)
+	key, grant, err := secretsKey(ctx, name, s, args.ProjectNumber, parent)
+	if err != nil {
+		return nil, err
+	}
+	cluster, err := gkeControlPlane(ctx, name, c.Location, s, net, sa, key, append(roles, grant), parent)
 	if err != nil {
 		return nil, err
 	}
@@ -120,9 +150,17 @@ func NewGkeCluster(ctx *pulumi.Context, name string, args *GkeArgs, opts ...pulu
 }
 
 // nodeServiceAccount is a dedicated node identity holding only nodeServiceAccountRoles.
-func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, parent pulumi.ResourceOption) (*serviceaccount.Account, []pulumi.Resource, error) {
+//
+// Its id is not Pulumi's to pick (the provider requires accountId), and a fixed one
+// (<stack>-<name>-nodes) collides when a second checkout creates the same stack in the
+// project (issue 11, item 2). It takes a suffix from the network's name, which Pulumi
+// auto-names anew on every creation (pulumi-random, the usual way, is not available
+// from the module proxy); the network is created first anyway.
+func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, net *network.GcpNetwork, parent pulumi.ResourceOption) (*serviceaccount.Account, []pulumi.Resource, error) {
 	sa, err := serviceaccount.NewAccount(ctx, name+"-nodes", &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(gcpname.AccountID(ctx.Stack(), name, "nodes")),
+		AccountId: net.NetworkName.ApplyT(func(seed string) string {
+			return gcpname.Unique(30, seed, ctx.Stack(), name, "nodes")
+		}).(pulumi.StringOutput),
 		DisplayName: pulumi.Sprintf("GKE nodes of %s/%s", ctx.Stack(), name),
 		Project:     pulumi.String(s.Project),
 	}, parent)
@@ -143,9 +181,38 @@ func nodeServiceAccount(ctx *pulumi.Context, name string, s *spec.Spec, parent p
 	return sa, members, nil
 }
 
-// gkeControlPlane is the cluster itself, with its default node pool removed.
+// secretsKey is the key ring and the rotating key that wrap the cluster's secrets, and
+// the grant that lets the GKE service agent use the key. The ring sits in the cluster's
+// region (GKE wants the key where the cluster is; a zonal cluster's region). Key rings
+// and keys cannot be deleted in Cloud KMS (destroy drops them from the state and
+// destroys the key's versions), so their names must never repeat: Pulumi auto-names both,
+// anew on every creation (issue 11, item 2). The key is protected like the cluster: its
+// loss makes every secret unreadable.
+func secretsKey(ctx *pulumi.Context, name string, s *spec.Spec, projectNumber string, parent pulumi.ResourceOption) (*kms.CryptoKey, pulumi.Resource, error) {
+	ring, err := kms.NewKeyRing(ctx, name+"-secrets", &kms.KeyRingArgs{
+		Project: pulumi.String(s.Project), Location: pulumi.String(s.Region),
+	}, parent)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := kms.NewCryptoKey(ctx, name+"-secrets", &kms.CryptoKeyArgs{
+		KeyRing: ring.ID(), Purpose: pulumi.String("ENCRYPT_DECRYPT"), RotationPeriod: pulumi.String(secretsKeyRotation),
+	}, parent, pulumi.Protect(s.DeletionProtection))
+	if err != nil {
+		return nil, nil, err
+	}
+	grant, err := kms.NewCryptoKeyIAMMember(ctx, name+"-secrets-gke", &kms.CryptoKeyIAMMemberArgs{
+		CryptoKeyId: key.ID(), Role: pulumi.String(gkeKeyRole),
+		Member: pulumi.String("serviceAccount:" + GkeServiceAgent(projectNumber)),
+	}, parent)
+	return key, grant, err
+}
+
+// gkeControlPlane is the cluster itself, with its default node pool removed. deps (the
+// node account's roles, the service agent's key grant) come first: GKE checks the key at
+// creation.
 func gkeControlPlane(ctx *pulumi.Context, name, location string, s *spec.Spec, net *network.GcpNetwork,
-	sa *serviceaccount.Account, roles []pulumi.Resource, parent pulumi.ResourceOption) (*container.Cluster, error) {
+	sa *serviceaccount.Account, key *kms.CryptoKey, deps []pulumi.Resource, parent pulumi.ResourceOption) (*container.Cluster, error) {
 	authorized := container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray{}
 	for _, cidr := range s.AdminCidrs {
 		authorized = append(authorized, container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{
@@ -190,8 +257,10 @@ func gkeControlPlane(ctx *pulumi.Context, name, location string, s *spec.Spec, n
 		MasterAuth: container.ClusterMasterAuthArgs{
 			ClientCertificateConfig: container.ClusterMasterAuthClientCertificateConfigArgs{IssueClientCertificate: pulumi.Bool(false)},
 		},
+		// Application-layer secrets encryption with the key above (CIS GKE 5.3.1).
+		DatabaseEncryption: container.ClusterDatabaseEncryptionArgs{State: pulumi.String("ENCRYPTED"), KeyName: key.ID()},
 		DeletionProtection: pulumi.Bool(s.DeletionProtection),
-	}, parent, pulumi.DependsOn(roles))
+	}, parent, pulumi.DependsOn(deps))
 }
 
 // clusterNodeLocations: a zonal cluster lists only its other zones (the provider refuses

@@ -67,6 +67,9 @@ const (
 	accessEntry  = "aws:eks/accessEntry:AccessEntry"
 	accessPolicy = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 	ingressRule  = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	kmsKeyRing   = "gcp:kms/keyRing:KeyRing"
+	kmsKey       = "gcp:kms/cryptoKey:CryptoKey"
+	kmsKeyGrant  = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
 )
 
 func TestEksStackCounts(t *testing.T) {
@@ -77,9 +80,9 @@ func TestEksStackCounts(t *testing.T) {
 		"aws:ec2/natGateway:NatGateway": 3, "aws:ec2/route:Route": 4, "aws:ec2/routeTable:RouteTable": 4,
 		"aws:ec2/routeTableAssociation:RouteTableAssociation": 6, "aws:ec2/subnet:Subnet": 6, "aws:ec2/vpc:Vpc": 1,
 		"aws:eks/addon:Addon": 4, eksCluster: 1, nodeGroup: 1,
-		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1, "aws:iam/role:Role": 3,
+		"aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1, "aws:iam/role:Role": 4,
 		"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5, "aws:kms/key:Key": 1,
-		"aws:iam/rolePolicy:RolePolicy": 1,
+		"aws:iam/rolePolicy:RolePolicy": 1, accessEntry: 1, accessPolicy: 1,
 	}, inventory.CountByType(inv.Custom()))
 	assert.Equal(t, map[string]int{managed.EksClusterType: 1, network.AwsNetworkType: 1}, inventory.CountByType(inv.Components()))
 	for _, r := range inv.Custom() {
@@ -123,9 +126,9 @@ func TestEksVariants(t *testing.T) {
 		{"public endpoint opens no security group", nil, func(t *testing.T, inv *inventory.Inventory) {
 			assert.Empty(t, inv.OfType(ingressRule), "the public endpoint is limited by publicAccessCidrs")
 		}},
-		{"admin principals get access entries", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/ops/alice"]`}, func(t *testing.T, inv *inventory.Inventory) {
-			assert.Len(t, inv.OfType(accessEntry), 2)
-			assert.Len(t, inv.OfType(accessPolicy), 2)
+		{"admin principals get access entries, the deployer too", []string{"clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:user/ops/alice"]`}, func(t *testing.T, inv *inventory.Inventory) {
+			assert.Len(t, inv.OfType(accessEntry), 3)
+			assert.Len(t, inv.OfType(accessPolicy), 3)
 			for _, a := range inv.OfType(accessPolicy) {
 				assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", a.String("policyArn"))
 				assert.Equal(t, "cluster", a.String("accessScope.type"))
@@ -210,24 +213,61 @@ func TestEksRefusesAcceleratedInstanceFamilies(t *testing.T) {
 	}
 }
 
-// Never both for one principal: a creator that is also listed is admitted by its access
-// entry, not by bootstrapClusterCreatorAdminPermissions. (The harness's caller identity
-// is arn:aws:iam::123456789012:user/clusterbench.)
-func TestEksCreatorIsAdmittedOnce(t *testing.T) {
-	cases := []struct {
-		name      string
-		principal string
-		bootstrap bool
-	}{
-		{"creator not listed", "arn:aws:iam::123456789012:role/platform", true},
-		{"creator listed", "arn:aws:iam::123456789012:user/clusterbench", false},
+// Every admin is an access entry in Pulumi's state: never bootstrapped (EKS's bootstrapped
+// entry cannot be revoked, and listing the creator later gets a 409; terraform-aws-eks
+// #3293, #2969). The deployer gets its own entry unless it is listed, and the same
+// resource either way, so listing or unlisting it replaces nothing. (The harness's
+// caller identity is arn:aws:iam::123456789012:user/clusterbench.)
+func TestEksAdminsAreAccessEntriesInState(t *testing.T) {
+	const deployer = "arn:aws:iam::123456789012:user/clusterbench"
+	entries := func(inv *inventory.Inventory) map[string]string {
+		out := map[string]string{}
+		for _, e := range inv.OfType(accessEntry) {
+			out[e.URN] = e.String("principalArn")
+		}
+		for _, a := range inv.OfType(accessPolicy) {
+			assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", a.String("policyArn"))
+			assert.Equal(t, "cluster", a.String("accessScope.type"))
+		}
+		assert.Len(t, inv.OfType(accessPolicy), len(out), "one cluster-admin association per entry")
+		return out
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			inv := run(t, stack(t, "eks", "clusterbench:adminPrincipals", `["`+tc.principal+`"]`)).Inventory
-			assert.Equal(t, tc.bootstrap, one(t, inv, eksCluster).Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
-			assert.Equal(t, tc.principal, one(t, inv, accessEntry).String("principalArn"))
-		})
+	unlisted := run(t, stack(t, "eks", "clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform"]`)).Inventory
+	listed := run(t, stack(t, "eks", "clusterbench:adminPrincipals", `["arn:aws:iam::123456789012:role/platform", "`+deployer+`"]`)).Inventory
+	none := run(t, stack(t, "eks", "clusterbench:adminPrincipals", "<unset>")).Inventory
+	for _, inv := range []*inventory.Inventory{unlisted, listed, none} {
+		assert.Equal(t, false, one(t, inv, eksCluster).Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
+	}
+	assert.Equal(t, entries(listed), entries(unlisted), "the deployer's entry is one resource, listed or not")
+	assert.ElementsMatch(t, []string{"arn:aws:iam::123456789012:role/platform", deployer}, values(entries(listed)))
+	assert.Equal(t, []string{deployer}, values(entries(none)), "no adminPrincipals: the deployer alone")
+}
+
+func values(m map[string]string) []string {
+	var out []string
+	for _, k := range inventory.SortedKeys(m) {
+		out = append(out, m[k])
+	}
+	return out
+}
+
+// An assumed-role caller's STS session ARN is refused by access entries: the entry names
+// the role behind the session, as iam.GetSessionContext gives it (with its path).
+func TestEksDeployerInAnAssumedRoleIsAdmittedAsTheRole(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"
+	caller := map[string]any{"id": "123456789012", "accountId": "123456789012", "userId": "AROAEXAMPLE:alice",
+		"arn": "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice"}
+	session := map[string]any{"id": caller["arn"], "arn": caller["arn"], "issuerArn": role, "issuerId": "AROAEXAMPLE",
+		"issuerName": "AWSReservedSSO_Admin_0123456789abcdef", "sessionName": "alice"}
+	invokes := map[string]map[string]any{
+		"aws:index/getCallerIdentity:getCallerIdentity": caller,
+		"aws:iam/getSessionContext:getSessionContext":   session,
+	}
+	for _, principals := range []string{"<unset>", `["` + role + `"]`} {
+		res, err := harness.RunWith(stack(t, "eks", "clusterbench:adminPrincipals", principals), program.Run, harness.Options{Invokes: invokes})
+		require.NoError(t, err)
+		e := one(t, res.Inventory, accessEntry)
+		assert.Equal(t, role, e.String("principalArn"), "the role, never the STS session")
 	}
 }
 
@@ -242,10 +282,12 @@ func TestEksProperties(t *testing.T) {
 	assert.Equal(t, []any{"203.0.113.0/24"}, c.List("vpcConfig.publicAccessCidrs"), "public endpoint only for adminCidrs")
 	assert.Equal(t, []any{"secrets"}, c.List("encryptionConfig.resources"))
 	assert.Equal(t, "API", c.String("accessConfig.authenticationMode"))
-	assert.Equal(t, true, c.Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
-	assert.Equal(t, "eks-cluster", c.String("name"))
+	assert.Equal(t, false, c.Bool("accessConfig.bootstrapClusterCreatorAdminPermissions"))
+	// Named after the cluster role, which IAM names from a prefix on every creation
+	// (program's TestNoFixedPhysicalNamesCollideAcrossCreations checks a second one).
+	assert.Equal(t, harness.PrefixedName("cluster-cluster", "eks-cluster-"), c.String("name"))
 	assert.Equal(t, []string{"version", "accessConfig.bootstrapClusterCreatorAdminPermissions"}, c.IgnoreChanges,
-		"automatic upgrades are not downgraded; the creator is decided at creation")
+		"automatic upgrades are not downgraded; a cluster once bootstrapped is not replaced")
 	assert.True(t, c.Protect, "deletionProtection defaults to true")
 	key := one(t, inv, "aws:iam/rolePolicy:RolePolicy")
 	assert.Contains(t, key.String("policy"), "kms:DescribeKey", "the cluster role may use the secrets key")
@@ -253,7 +295,8 @@ func TestEksProperties(t *testing.T) {
 
 	assert.Equal(t, true, one(t, inv, "aws:kms/key:Key").Bool("enableKeyRotation"))
 	logs := one(t, inv, "aws:cloudwatch/logGroup:LogGroup")
-	assert.Equal(t, "/aws/eks/eks-cluster/cluster", logs.String("name"))
+	assert.Equal(t, "/aws/eks/"+c.String("name")+"/cluster", logs.String("name"), "the group EKS writes to, created before the cluster")
+	assert.Contains(t, c.DependsOn, logs.URN)
 	assert.Equal(t, 30.0, logs.Inputs["retentionInDays"])
 
 	lt := one(t, inv, launchTmpl)
@@ -278,6 +321,23 @@ func TestEksProperties(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{"vpc-cni", "coredns", "kube-proxy", "aws-ebs-csi-driver"}, inventory.SortedKeys(addons))
 	assert.NotEmpty(t, addons["aws-ebs-csi-driver"].String("serviceAccountRoleArn"), "the EBS CSI driver uses IRSA")
+	// Issue 11 item 7: the VPC CNI has its own IRSA role; its policy is off the node role.
+	assert.Equal(t, "arn:aws:iam:us-east-1:123456789012:cluster-vpc-cni", addons["vpc-cni"].String("serviceAccountRoleArn"), "the VPC CNI uses IRSA")
+	// Issue 11 item 10: each add-on at the version EKS reports for the cluster's
+	// Kubernetes version (the invoke fixture's answers).
+	for addon, version := range map[string]string{"vpc-cni": "v1.20.4-eksbuild.2", "kube-proxy": "v1.35.0-eksbuild.2",
+		"coredns": "v1.12.4-eksbuild.1", "aws-ebs-csi-driver": "v1.53.0-eksbuild.1"} {
+		assert.Equal(t, version, addons[addon].String("addonVersion"), addon)
+	}
+	attachedTo := map[string][]string{}
+	for _, a := range inv.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		attachedTo[a.String("role")] = append(attachedTo[a.String("role")], strings.TrimPrefix(a.String("policyArn"), "arn:aws:iam::aws:policy/"))
+		if strings.HasSuffix(a.String("policyArn"), "/AmazonEKS_CNI_Policy") {
+			assert.Contains(t, addons["vpc-cni"].DependsOn, a.URN, "aws-node starts with its policy in place")
+		}
+	}
+	assert.ElementsMatch(t, []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"}, attachedTo[harness.AutoName("cluster-node")], "no CNI policy on the nodes")
+	assert.Equal(t, []string{"AmazonEKS_CNI_Policy"}, attachedTo[harness.AutoName("cluster-vpc-cni")])
 
 	policies := []string{}
 	for _, a := range inv.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
@@ -288,12 +348,13 @@ func TestEksProperties(t *testing.T) {
 		"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 		"arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
 	}, policies)
+	trusts := map[string]string{}
 	for _, r := range inv.OfType("aws:iam/role:Role") {
-		if strings.HasSuffix(r.Name, "-ebs-csi") {
-			trust := r.String("assumeRolePolicy")
-			assert.Contains(t, trust, "system:serviceaccount:kube-system:ebs-csi-controller-sa")
-			assert.Contains(t, trust, `"oidc.eks.us-east-1.amazonaws.com/id/CLUSTER:sub"`, "condition keys carry no scheme")
-		}
+		trusts[r.Name] = r.String("assumeRolePolicy")
+	}
+	for role, sa := range map[string]string{"cluster-ebs-csi": "ebs-csi-controller-sa", "cluster-vpc-cni": "aws-node"} {
+		assert.Contains(t, trusts[role], `"system:serviceaccount:kube-system:`+sa+`"`, role)
+		assert.Contains(t, trusts[role], `"oidc.eks.us-east-1.amazonaws.com/id/CLUSTER:sub"`, "condition keys carry no scheme")
 	}
 	assertKubeconfig(t, res, "aws", "eks", "get-token")
 }
@@ -303,7 +364,8 @@ func TestGkeStackCounts(t *testing.T) {
 	assert.Equal(t, map[string]int{
 		"gcp:compute/firewall:Firewall": 2, "gcp:compute/network:Network": 1, "gcp:compute/router:Router": 1,
 		"gcp:compute/routerNat:RouterNat": 1, "gcp:compute/subnetwork:Subnetwork": 1, gkeCluster: 1, gkeNodePool: 1,
-		"gcp:projects/iAMMember:IAMMember": 4, "gcp:serviceaccount/account:Account": 1,
+		"gcp:projects/iAMMember:IAMMember": 2, "gcp:serviceaccount/account:Account": 1,
+		kmsKeyRing: 1, kmsKey: 1, kmsKeyGrant: 1,
 	}, inventory.CountByType(inv.Custom()))
 }
 
@@ -343,7 +405,28 @@ func TestGkeProperties(t *testing.T) {
 		roles = append(roles, m.String("role"))
 		assert.Equal(t, "serviceAccount:"+p.String("nodeConfig.serviceAccount"), m.String("member"))
 	}
-	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", "roles/monitoring.viewer", "roles/stackdriver.resourceMetadata.writer"}, roles)
+	// Issue 11 item 9: GKE's own minimum role for node accounts (CIS GKE 5.2.1), which
+	// holds the four narrower roles it replaces, and private image pulls.
+	assert.ElementsMatch(t, []string{"roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"}, roles)
+
+	// Issue 11 item 8: application-layer secrets encryption (CIS GKE 5.3.1) with a
+	// rotating KMS key in the cluster's region, which the GKE service agent may use; the
+	// cluster waits for the grant.
+	ring, key, grant := one(t, inv, kmsKeyRing), one(t, inv, kmsKey), one(t, inv, kmsKeyGrant)
+	assert.Equal(t, "us-central1", ring.String("location"))
+	assert.Nil(t, ring.Inputs["name"], "auto-named: key rings are never deleted, a fixed name would collide on the next creation")
+	assert.Nil(t, key.Inputs["name"])
+	assert.Equal(t, "7776000s", key.String("rotationPeriod"), "a new version every 90 days")
+	assert.Equal(t, "ENCRYPT_DECRYPT", key.String("purpose"))
+	assert.True(t, key.Protect, "losing the key loses every secret")
+	assert.Regexp(t, `^projects/clusterbench-demo/locations/us-central1/keyRings/cluster-secrets-[0-9a-f]{7}$`, key.String("keyRing"))
+	keyName := key.String("keyRing") + "/cryptoKeys/" + harness.AutoName("cluster-secrets")
+	assert.Equal(t, keyName, grant.String("cryptoKeyId"))
+	assert.Equal(t, "roles/cloudkms.cryptoKeyEncrypterDecrypter", grant.String("role"))
+	assert.Equal(t, "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com", grant.String("member"),
+		"the GKE service agent, by the project number the fixture answers")
+	assert.Equal(t, map[string]any{"state": "ENCRYPTED", "keyName": keyName}, c.Inputs["databaseEncryption"])
+	assert.Contains(t, c.DependsOn, grant.URN, "GKE checks the key at creation")
 	assertKubeconfig(t, res, "gke-gcloud-auth-plugin")
 }
 
@@ -405,7 +488,7 @@ func TestTwoInstancesInOneProgramNeverCollide(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if _, err := managed.NewGkeCluster(ctx, n, &managed.GkeArgs{Spec: s, Network: net}); err != nil {
+				if _, err := managed.NewGkeCluster(ctx, n, &managed.GkeArgs{Spec: s, Network: net, ProjectNumber: "123456789012"}); err != nil {
 					return err
 				}
 			}
@@ -456,6 +539,30 @@ func TestGkeVersionMustBeOfferedByTheChannel(t *testing.T) {
 				return
 			}
 			assert.ErrorContains(t, err, "clusterbench:kubernetesVersion = "+tc.version+": "+tc.want)
+		})
+	}
+}
+
+// Stack names may hold periods and run long; the cluster role's name prefix keeps to
+// what both an IAM role name and an EKS cluster name allow, with room for the provider's
+// 26-character suffix in IAM's 64.
+func TestEksNamesFromAnyStackName(t *testing.T) {
+	for _, name := range []string{"eks", "team.prod.eks", "a-very-long-stack-name-that-goes-on-and-on-and-on-for-a-while"} {
+		t.Run(name, func(t *testing.T) {
+			in := stack(t, "eks")
+			in.Stack = name
+			inv := run(t, in).Inventory
+			var prefix string
+			for _, r := range inv.OfType("aws:iam/role:Role") {
+				if r.Name == "cluster-cluster" {
+					prefix = r.String("namePrefix")
+				}
+			}
+			assert.LessOrEqual(t, len(prefix), 64-26)
+			assert.Regexp(t, `^[0-9A-Za-z][0-9A-Za-z_-]*-$`, prefix)
+			cluster := one(t, inv, eksCluster).String("name")
+			assert.True(t, strings.HasPrefix(cluster, prefix), cluster)
+			assert.Regexp(t, `^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$`, cluster, "a valid EKS cluster name")
 		})
 	}
 }

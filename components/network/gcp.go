@@ -20,9 +20,12 @@ type GcpNetwork struct {
 	pulumi.ResourceState
 
 	// Zones are the region's zones used, in order (plain: they decide placement).
-	Zones              []string
-	NetworkID          pulumi.IDOutput
-	NetworkSelfLink    pulumi.StringOutput
+	Zones           []string
+	NetworkID       pulumi.IDOutput
+	NetworkSelfLink pulumi.StringOutput
+	// NetworkName is the name Pulumi picked for the network, anew on every creation:
+	// resources GCP names by a fixed id derive theirs from it (gcpname.Unique).
+	NetworkName        pulumi.StringOutput
 	SubnetworkID       pulumi.IDOutput
 	SubnetworkSelfLink pulumi.StringOutput
 }
@@ -56,7 +59,7 @@ func NewGcpNetwork(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.
 	if err != nil {
 		return nil, err
 	}
-	n.NetworkID, n.NetworkSelfLink = network.ID(), network.SelfLink
+	n.NetworkID, n.NetworkSelfLink, n.NetworkName = network.ID(), network.SelfLink, network.Name
 
 	subnetArgs := &compute.SubnetworkArgs{
 		Network: network.ID(), Region: pulumi.String(s.Region), IpCidrRange: pulumi.String(layout.Nodes.String()),

@@ -350,7 +350,8 @@ func TestEksZonesOfferTheWorkerType(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "clusterbench:zones = 3: region us-east-1 has 2 available zones that offer m7g.large (us-east-1a, us-east-1b)")
 
-	zones, calls, err = buildLogged(t, spec.Swarm, workers, offering("us-east-1a"))
+	// (m5.large: Swarm nodes boot an amd64 image, so validation refuses Graviton types.)
+	zones, calls, err = buildLogged(t, spec.Swarm, map[string]string{"clusterbench:workers": `{"machineType": "m5.large"}`}, offering("us-east-1a"))
 	require.NoError(t, err)
 	assert.NotContains(t, calls, getOffering)
 	assert.Equal(t, []string{"us-east-1a", "us-east-1b", "us-east-1c"}, zones)

@@ -5,7 +5,9 @@ import (
 	"github.com/clusterbench/clusterbench/components/managed"
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -20,11 +22,19 @@ func buildEKS(ctx *pulumi.Context, s *spec.Spec) error {
 	if err != nil {
 		return err
 	}
+	// Access entries refuse an STS session ARN (arn:aws:sts::…:assumed-role/R/session):
+	// the deployer's entry names the role behind it, with its path, as IAM gives it
+	// (terraform-aws-eks uses the same issuer ARN; without the path EKS answers "invalid
+	// principal", terraform-aws-eks#2969). For a user, the issuer ARN is its own ARN.
+	session, err := iam.GetSessionContext(ctx, &iam.GetSessionContextArgs{Arn: account.callerArn})
+	if err != nil {
+		return err
+	}
 	net, err := network.NewAwsNetwork(ctx, "network", &network.Args{Spec: s})
 	if err != nil {
 		return err
 	}
-	cluster, err := managed.NewEksCluster(ctx, "cluster", &managed.EksArgs{Spec: s, Network: net, Partition: account.partition, Caller: account.callerArn})
+	cluster, err := managed.NewEksCluster(ctx, "cluster", &managed.EksArgs{Spec: s, Network: net, Partition: account.partition, Deployer: session.IssuerArn})
 	if err != nil {
 		return err
 	}
@@ -58,11 +68,17 @@ func buildGKE(ctx *pulumi.Context, s *spec.Spec) error {
 	if err := managed.CheckGkeVersion(s, versions.ValidMasterVersions, versions.ReleaseChannelLatestVersion); err != nil {
 		return err
 	}
+	// The project's number names the GKE service agent, which must be allowed to use
+	// the secrets key.
+	project, err := organizations.LookupProject(ctx, &organizations.LookupProjectArgs{ProjectId: pulumi.StringRef(s.Project)})
+	if err != nil {
+		return err
+	}
 	net, err := network.NewGcpNetwork(ctx, "network", &network.Args{Spec: s})
 	if err != nil {
 		return err
 	}
-	cluster, err := managed.NewGkeCluster(ctx, "cluster", &managed.GkeArgs{Spec: s, Network: net})
+	cluster, err := managed.NewGkeCluster(ctx, "cluster", &managed.GkeArgs{Spec: s, Network: net, ProjectNumber: project.Number})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package selfmanaged_test
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/clusterbench/clusterbench/internal/harness"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -317,7 +318,7 @@ func TestGcpIAMIsMinimal(t *testing.T) {
 			assert.Equal(t, gcemodel.LockCondition("kops-gcp-k8s-lock"), m.String("condition.expression"), m.Name)
 		}
 	}
-	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", "cluster-secret-creator",
+	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", harness.AutoName("cluster-secret-creator"),
 		"roles/secretmanager.secretAccessor", "roles/secretmanager.secretVersionAdder"}, roles[cpSA])
 	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter"}, roles[nodeSA])
 	custom := inv.OfType("gcp:projects/iAMCustomRole:IAMCustomRole")[0]

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/clusterbench/clusterbench/scripts"
 )
 
 // Type tokens (renaming one needs pulumi.Aliases).
@@ -108,12 +110,17 @@ func ClusterName(stack, name string) string { return stack + "-" + name }
 // come from resources (endpoint, volumes, bucket) are added by UserData.
 type Settings map[string]string
 
+// CNI is the pod network the bootstrap applies (CB_CNI): Calico, which enforces
+// NetworkPolicy. It is rendered into every node's user data, so what a stack runs can be
+// read back from its inventory (internal/capabilities).
+const CNI = "calico"
+
 // Bootstrap settings every role shares.
 func Bootstrap(cloud, role, cluster, version, podCidr, serviceCidr, store, storePath string) Settings {
 	return Settings{
 		"CB_CLOUD": cloud, "CB_ROLE": role, "CB_CLUSTER_NAME": cluster,
 		"CB_KUBERNETES_VERSION": version, "CB_POD_CIDR": podCidr, "CB_SERVICE_CIDR": serviceCidr,
-		"CB_STORE": store, "CB_STORE_PATH": storePath, "CB_INSTALL": "true",
+		"CB_STORE": store, "CB_STORE_PATH": storePath, "CB_INSTALL": "true", "CB_CNI": CNI,
 	}
 }
 
@@ -142,17 +149,7 @@ func EtcdVolumeSetting(ids map[string]string) string {
 
 // ParseSettings reads back the CB_* exports of a rendered script (tests, and anyone
 // checking a node's user data): name → value, quotes removed.
-func ParseSettings(script string) map[string]string {
-	out := map[string]string{}
-	for _, line := range strings.Split(script, "\n") {
-		name, value, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
-		if !ok || !strings.HasPrefix(line, "export CB_") {
-			continue
-		}
-		out[name] = strings.ReplaceAll(strings.Trim(value, "'"), `'\''`, "'")
-	}
-	return out
-}
+func ParseSettings(script string) map[string]string { return scripts.ParseSettings(script) }
 
 // SortedKeys lists a map's keys in order (deterministic resource registration).
 func SortedKeys[V any](m map[string]V) []string {

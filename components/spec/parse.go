@@ -120,8 +120,8 @@ func flatten(in Input, ps *problems) map[string]value {
 		}
 		if objectKeys[key] {
 			var fields map[string]any
-			if err := decodeJSON(raw, &fields); err != nil {
-				ps.add(key, raw, "must be an object (e.g. `%s: {count: 3}`): %v", key, err)
+			if err := decodeJSON(raw, &fields); err != nil || fields == nil {
+				ps.add(key, raw, "must be an object of fields (e.g. `%s: {count: 3}`)", key)
 				continue
 			}
 			for _, f := range sortedKeys(fields) {
@@ -200,11 +200,15 @@ func providerSettings(cloud string, cfg map[string]string, ps *problems) (region
 		region = cfg["aws:region"]
 		if region == "" {
 			ps.add("aws:region", "", "required for cloud aws (e.g. us-east-1)")
+		} else {
+			checkRegion(AWS, region, ps)
 		}
 	case GCP:
 		region, project = cfg["gcp:region"], cfg["gcp:project"]
 		if region == "" {
 			ps.add("gcp:region", "", "required for cloud gcp (e.g. us-central1)")
+		} else {
+			checkRegion(GCP, region, ps)
 		}
 		if project == "" {
 			ps.add("gcp:project", "", "required for cloud gcp: the project id to build in")
@@ -315,7 +319,8 @@ func (r reader) list(key string) []string {
 	for _, it := range items {
 		s, isString := it.(string)
 		if !isString {
-			r.ps.add(key, t, "must be a list of strings; %v is not a string", it)
+			b, _ := json.Marshal(it)
+			r.ps.add(key, t, "must be a list of strings; %s is not a string", Clip(string(b)))
 			return nil
 		}
 		out = append(out, s)

@@ -13,11 +13,13 @@ type Problem struct {
 	Message string // what is allowed, and why
 }
 
+// String is the problem as one line: the key and the value cut to MaxEcho characters
+// (a 50 MB value is not pasted into an error), control characters quoted.
 func (p Problem) String() string {
 	if p.Value == "" {
-		return fmt.Sprintf("%s: %s", p.Key, p.Message)
+		return fmt.Sprintf("%s: %s", Clip(p.Key), p.Message)
 	}
-	return fmt.Sprintf("%s = %s: %s", p.Key, p.Value, p.Message)
+	return fmt.Sprintf("%s = %s: %s", Clip(p.Key), Clip(p.Value), p.Message)
 }
 
 // Error is every problem found in one stack's configuration. Source names where the

@@ -81,6 +81,7 @@ func validateAdminCidrs(s *Spec, ps *problems) {
 			ps.warn("adminCidrs", c, "is a documentation range (RFC 5737): nobody can reach the cluster from it; set your own networks before a real deployment")
 		}
 	}
+	checkAdminCoverage(s.AdminCidrs, ps)
 }
 
 // within reports whether p lies wholly inside one of ranges.
@@ -130,6 +131,7 @@ func validateControlPlane(s *Spec, set func(string) bool, ps *problems) {
 			ps.add("controlPlane.count", v, "must be at most %d %s", limit, what)
 		}
 		validateMachineType(s.Cloud, "controlPlane.machineType", cp.MachineType, ps)
+		validateNodeArchitecture(s, "controlPlane.machineType", cp.MachineType, ps)
 	}
 	if cp.Availability == Zonal && !s.IsGKE() {
 		ps.add("controlPlane.availability", cp.Availability, "zonal applies to GKE only (EKS is always regional; self-managed and swarm control planes spread over zones by count)")
@@ -162,11 +164,21 @@ func validateWorkers(s *Spec, ps *problems) {
 		ps.add("workers.diskGb", strconv.Itoa(w.DiskGb), "must be between 20 and 16384 GB")
 	}
 	validateMachineType(s.Cloud, "workers.machineType", w.MachineType, ps)
+	validateNodeArchitecture(s, "workers.machineType", w.MachineType, ps)
 	if s.IsEKS() && ec2Accelerated(w.MachineType) {
 		// The standard AL2023 AMI types have no GPU or Neuron drivers, and EKS refuses
 		// them for some of these types ("not a valid instance type for requested
 		// amiType"); the accelerated AMI types need device plugins the program lacks.
 		ps.add("workers.machineType", w.MachineType, "is a GPU or accelerator instance type (series g, p, inf, trn, dl): EKS nodes of this type need an accelerated AMI type and a device plugin, which clusterbench does not set up yet; choose a general-purpose type such as t3.large, or m7g.large on Graviton")
+	}
+}
+
+// validateNodeArchitecture: self-managed and Swarm nodes on EC2 boot the official Debian
+// 12 amd64 image (nodegroup.LookupAwsImage) and their bootstraps fetch amd64 binaries;
+// EC2 refuses to launch an x86_64 image on a Graviton (arm64) type, so no node would start.
+func validateNodeArchitecture(s *Spec, key, machineType string, ps *problems) {
+	if s.Cloud == AWS && s.Orchestrator != Managed && Ec2Graviton(machineType) {
+		ps.add(key, machineType, "is a Graviton (arm64) instance type: %s nodes boot the Debian 12 amd64 image, which EC2 does not launch on arm64; choose an x86 type such as t3.large or m5.large (EKS runs Graviton nodes)", s.Orchestrator)
 	}
 }
 
@@ -182,6 +194,8 @@ func validateNetwork(s *Spec, ps *problems) {
 		ps.add("network.cidr", n.Cidr, "%v", err)
 	case p.Bits() < minBits || p.Bits() > 24:
 		ps.add("network.cidr", n.Cidr, "prefix must be /%d to /24 on %s (subnets are carved from it per zone)", minBits, s.Cloud)
+	case reservedRange(p) != "":
+		ps.add("network.cidr", n.Cidr, "is in %s: cloud VPCs refuse it and hosts cannot use it for node addresses; use a private range such as 10.0.0.0/16", reservedRange(p))
 	case len(ps.errs) > 0:
 		// The capacity arithmetic needs valid zones and worker counts; their own
 		// problems are already reported.

@@ -88,9 +88,14 @@ type secretGrant struct {
 	iamRole string
 }
 
+// serviceAccount is one role's account. Its id takes a suffix from the network's name,
+// which Pulumi picks anew on every creation: a fixed <stack>-<name>-<role> would collide
+// with a second checkout's stack of the same name in the project (issue 11, item 2).
 func (b *gcpBuilder) serviceAccount(role string) (*serviceaccount.Account, error) {
 	return serviceaccount.NewAccount(b.ctx, fmt.Sprintf("%s-%s", b.name, role), &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(gcpname.AccountID(b.ctx.Stack(), b.name, role)),
+		AccountId: b.args.Network.NetworkName.ApplyT(func(seed string) string {
+			return gcpname.Unique(30, seed, b.ctx.Stack(), b.name, role)
+		}).(pulumi.StringOutput),
 		DisplayName: pulumi.Sprintf("Swarm %ss of %s/%s", role, b.ctx.Stack(), b.name),
 		Project:     pulumi.String(b.s.Project),
 	}, b.parent)

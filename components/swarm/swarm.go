@@ -127,6 +127,7 @@ func commonSettings(s *spec.Spec, store, storePath, cloudKey, cloudValue string)
 		cloudKey:                    cloudValue,
 		"CB_MANAGERS_RUN_WORKLOADS": strconv.FormatBool(s.Swarm.ManagersRunWorkloads),
 		"CB_INSTALL":                "true", // the images are plain Debian: install docker.io
+		"CB_AUTOLOCK":               "true", // managers' Raft keys stay locked after a restart
 		"CB_ADDR_POOL":              overlayAddressPool(s.Network.Cidr),
 	}
 	for k, v := range monitoring.SwarmSettings(s) {

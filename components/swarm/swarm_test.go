@@ -479,9 +479,9 @@ func TestAwsStoreAccessIsScopedPerRole(t *testing.T) {
 
 	// Each role's instances run with its own profile.
 	for _, lt := range inv.OfType(launchTmpl) {
-		want := "swarm-manager"
+		want := harness.AutoName("swarm-manager")
 		if lt.Name == "swarm-workers-lt" {
-			want = "swarm-worker"
+			want = harness.AutoName("swarm-worker")
 		}
 		assert.Equal(t, want, lt.String("iamInstanceProfile.name"), lt.Name)
 		assert.Equal(t, "required", lt.String("metadataOptions.httpTokens"), "IMDSv2")
@@ -587,7 +587,7 @@ func TestGcpLoadBalancer(t *testing.T) {
 			inv := run(t, stack(t, "swarm-gcp", "clusterbench:deletionProtection", fmt.Sprint(protect))).Inventory
 			rule := one(t, inv, forwarding)
 			pool := one(t, inv, targetPool)
-			poolLink := "https://www.googleapis.com/compute/v1/projects/clusterbench-demo/targetPools/" + pool.Name
+			poolLink := "https://www.googleapis.com/compute/v1/projects/clusterbench-demo/targetPools/" + harness.AutoName(pool.Name)
 			assert.Equal(t, protect, rule.Protect)
 			assert.Equal(t, "EXTERNAL", rule.String("loadBalancingScheme"))
 			assert.Equal(t, "TCP", rule.String("ipProtocol"))
@@ -638,19 +638,23 @@ func exports(t *testing.T, res *harness.Result) map[string]any {
 	return out
 }
 
+// asgName: AWS groups are named by their prefix.
+func asgName(name string) string { return harness.PrefixedName(name, name+"-") }
+
 func TestExports(t *testing.T) {
 	aws := exports(t, run(t, stack(t, "swarm-aws")))
 	assert.Equal(t, map[string]any{
 		"vpcId": "network-id", "zones": []string{"us-east-1a", "us-east-1b", "us-east-1c"},
-		"managerGroups": []string{"swarm-manager-1", "swarm-manager-2", "swarm-manager-3"},
-		"workerGroup":   "swarm-workers", "loadBalancer": "(unknown until created)",
+		"managerGroups": []string{asgName("swarm-manager-1"), asgName("swarm-manager-2"), asgName("swarm-manager-3")},
+		"workerGroup":   asgName("swarm-workers"), "loadBalancer": "(unknown until created)",
 		"storePath": "/clusterbench/swarm-aws/swarm/network-id",
 	}, aws)
 	gcp := exports(t, run(t, stack(t, "swarm-gcp")))
+	// GCE groups are auto-named; AWS's are named after their launch templates.
 	assert.Equal(t, map[string]any{
 		"networkId": "network-id", "zones": []string{"us-central1-a", "us-central1-b", "us-central1-c"},
-		"managerGroups": []string{"swarm-manager-1", "swarm-manager-2", "swarm-manager-3"},
-		"workerGroup":   "swarm-workers", "loadBalancer": "(unknown until created)",
+		"managerGroups": []string{harness.AutoName("swarm-manager-1"), harness.AutoName("swarm-manager-2"), harness.AutoName("swarm-manager-3")},
+		"workerGroup":   harness.AutoName("swarm-workers"), "loadBalancer": "(unknown until created)",
 		"storePath": "swarm-gcp-swarm",
 	}, gcp)
 }
@@ -687,7 +691,7 @@ func settingsOf(t *testing.T, script string) map[string]string {
 // never a token (the tokens exist only in the store, written by the first manager).
 func TestUserDataPerRole(t *testing.T) {
 	common := func(extra map[string]string) map[string]string {
-		out := map[string]string{"CB_MANAGERS_RUN_WORKLOADS": "false", "CB_INSTALL": "true", "CB_ADDR_POOL": "10.128.0.0/12", "CB_MONITORING": "none", "CB_DEMO": "false"}
+		out := map[string]string{"CB_MANAGERS_RUN_WORKLOADS": "false", "CB_INSTALL": "true", "CB_ADDR_POOL": "10.128.0.0/12", "CB_AUTOLOCK": "true", "CB_MONITORING": "none", "CB_DEMO": "false"}
 		for k, v := range extra {
 			out[k] = v
 		}

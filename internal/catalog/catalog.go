@@ -7,18 +7,20 @@
 package catalog
 
 import (
-	"bytes"
 	_ "embed"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clusterbench/clusterbench/components/kubeversion"
+	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/shopspring/decimal"
-	"gopkg.in/yaml.v3"
 )
 
 //go:embed catalog.yaml
@@ -70,11 +72,40 @@ var (
 	entryDate = regexp.MustCompile(`^\d{4}-\d{2}(-\d{2})?$`)
 )
 
+// freeType: a Pulumi type token, package:module:Type (the module may hold slashes).
+var freeType = regexp.MustCompile(`^[a-z][a-z0-9-]*:[A-Za-z0-9_./-]+:[A-Za-z][A-Za-z0-9]*$`)
+
+// freeModule: every type of one module (aws:iam/*), or of one whole package (random:*).
+var freeModule = regexp.MustCompile(`^([a-z][a-z0-9-]*):(([A-Za-z0-9_.-]+/)+|providers:)?\*$`)
+
+// billingClouds are the packages whose resources cost money: never free wholesale.
+var billingClouds = []string{"aws", "gcp"}
+
+// freePatternProblem says what is wrong with a free: pattern, or "". A pattern names a
+// resource type (aws:ec2/vpc:Vpc), a module (aws:iam/*: the module name ends at the
+// slash) or a whole package that is not a billing cloud (random:*). A prefix of names
+// ("aws:e*", "aws:ec2/vpc*") would make whatever shares it free without a word.
+func freePatternProblem(p string) string {
+	switch {
+	case freeType.MatchString(p):
+		return ""
+	case freeModule.MatchString(p):
+		m := freeModule.FindStringSubmatch(p)
+		if m[2] == "" && slices.Contains(billingClouds, m[1]) {
+			return "too broad: it would make a whole cloud free; name types or a module such as aws:iam/*"
+		}
+		return ""
+	case strings.Contains(p, "*"):
+		return "too broad: a * may only follow a module (aws:iam/*) or a package that is not a cloud (random:*); a prefix of names would make unrelated types free"
+	}
+	return "not a resource type: write package:module/name:Type (aws:ec2/vpc:Vpc), a module (aws:iam/*) or a package (random:*)"
+}
+
 // keySegments: <vendor>/<region>/<service>/<item>.
 const keySegments = 4
 
-// Default returns the embedded catalog.
-func Default() (*Catalog, error) {
+// embedded is the embedded catalog, read once; Default hands out copies.
+var embedded = sync.OnceValues(func() (*Catalog, error) {
 	cal, err := kubeversion.Default()
 	if err != nil {
 		return nil, err
@@ -87,6 +118,20 @@ func Default() (*Catalog, error) {
 		return nil, err
 	}
 	return c, nil
+})
+
+// Default returns the embedded catalog: a copy of its own, which Merge may change.
+func Default() (*Catalog, error) {
+	c, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	out := &Catalog{Version: c.Version, Date: c.Date, entries: make(map[string]Entry, len(c.entries)),
+		free: slices.Clone(c.free), support: c.support.Clone(), machines: maps.Clone(c.machines)}
+	for k, e := range c.entries {
+		out.entries[k] = e
+	}
+	return out, nil
 }
 
 // Price returns the entry for a key.
@@ -136,10 +181,8 @@ func (c *Catalog) IsFree(typ string) bool {
 // calendar rows replace those with the same key or version, free types are added.
 func (c *Catalog) merge(data []byte, name string) error {
 	var f file
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return fmt.Errorf("%s: %v", name, err)
+	if problems := decodeStrict(data, &f); len(problems) > 0 {
+		return fmt.Errorf("%s: %s", name, strings.Join(problems, "\n"+name+": "))
 	}
 	if err := f.validate(name); err != nil {
 		return err
@@ -166,7 +209,7 @@ func (f *file) validate(name string) error {
 	var problems []string
 	if f.Date != "" {
 		if _, err := time.Parse(time.DateOnly, f.Date); err != nil {
-			problems = append(problems, fmt.Sprintf("date %q: want YYYY-MM-DD", f.Date))
+			problems = append(problems, fmt.Sprintf("date %q: want YYYY-MM-DD", spec.Clip(f.Date)))
 		}
 	}
 	for i := range f.Entries {
@@ -175,10 +218,8 @@ func (f *file) validate(name string) error {
 	problems = append(problems, kubeversion.Problems(f.KubernetesSupport)...)
 	problems = append(problems, machineProblems(f.MachineTypes)...)
 	for _, t := range f.Free {
-		// "*" or "aws:*" would price whole billing clouds at $0 without a word; free
-		// providers ("random:*") and modules ("aws:iam/*") are fine.
-		if prefix, glob := strings.CutSuffix(t, "*"); glob && (prefix == "" || strings.HasPrefix("aws:", prefix) || strings.HasPrefix("gcp:", prefix)) {
-			problems = append(problems, fmt.Sprintf("free %q: too broad: it would make a whole cloud free; name types or a module such as aws:iam/*", t))
+		if msg := freePatternProblem(t); msg != "" {
+			problems = append(problems, fmt.Sprintf("free %s: %s", strconv.Quote(spec.Clip(t)), msg))
 		}
 	}
 	if len(problems) > 0 {
@@ -198,26 +239,26 @@ func (e *Entry) problems(i int) []string {
 	segs := strings.SplitN(key, "/", keySegments)
 	var out []string
 	add := func(format string, args ...any) {
-		out = append(out, fmt.Sprintf("key %s: ", key)+fmt.Sprintf(format, args...))
+		out = append(out, fmt.Sprintf("key %s: ", spec.Clip(key))+fmt.Sprintf(format, args...))
 	}
 	if len(segs) != keySegments || slices.Contains(segs, "") {
 		add("want <vendor>/<region>/<service>/<item>")
 	} else if e.Region == "" {
 		e.Region = segs[1]
 	} else if e.Region != segs[1] {
-		add("region %q differs from the key's region %q", e.Region, segs[1])
+		add("region %q differs from the key's region %q", spec.Clip(e.Region), spec.Clip(segs[1]))
 	}
 	if !units[e.Unit] {
-		add("unit %q: want one of %s", e.Unit, strings.Join(sortedKeys(units), ", "))
+		add("unit %q: want one of %s", spec.Clip(e.Unit), strings.Join(sortedKeys(units), ", "))
 	}
-	if !e.USD.IsPositive() {
+	if !e.USD.IsPositive() { // the bounds above zero are checked with the file's shape
 		add("usd %s: want a positive price", e.USD)
 	}
 	if strings.TrimSpace(e.Source) == "" {
 		add("source is required (where the figure comes from)")
 	}
 	if !entryDate.MatchString(e.Date) {
-		add("date %q: want YYYY-MM or YYYY-MM-DD (when the figure was read)", e.Date)
+		add("date %q: want YYYY-MM or YYYY-MM-DD (when the figure was read)", spec.Clip(e.Date))
 	}
 	return out
 }

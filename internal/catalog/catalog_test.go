@@ -118,7 +118,7 @@ func TestBadPriceFileErrorNamesFileAndKey(t *testing.T) {
 		{"region mismatch", `entries: [{key: aws/us-east-1/ec2/x1, region: us-west-2, unit: hour, usd: 1, source: s, date: "2026-11"}]`, `region "us-west-2" differs`},
 		{"bad date", `entries: [{key: aws/us-east-1/ec2/x1, unit: hour, usd: 1, source: s, date: "last week"}]`, `date "last week"`},
 		{"price not a number", `entries: [{key: aws/us-east-1/ec2/x1, unit: hour, usd: cheap, source: s, date: "2026-11"}]`, "bad.yaml"},
-		{"unknown field", `entries: [{key: aws/us-east-1/ec2/x1, unit: hour, usd: 1, source: s, date: "2026-11", cost: 2}]`, "field cost not found"},
+		{"unknown field", `entries: [{key: aws/us-east-1/ec2/x1, unit: hour, usd: 1, source: s, date: "2026-11", cost: 2}]`, "entries[1].cost: unknown key"},
 		{"calendar out of order", `kubernetesSupport: [{version: "1.40", release: "2027-01-01", endOfStandardSupport: "2026-01-01", endOfExtendedSupport: "2028-01-01", source: s}]`, `kubernetesSupport "1.40": want release < endOfStandardSupport < endOfExtendedSupport`},
 	}
 	for _, tc := range cases {

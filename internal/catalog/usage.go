@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"os"
@@ -79,6 +78,10 @@ func Preset(name string) (*Usage, error) {
 
 // ParseUsage reads a usage document named path (its base name becomes the usage's name).
 func ParseUsage(data []byte, path string) (*Usage, error) {
+	// The whole document is checked first, so that base: is read from a valid file.
+	if problems := decodeStrict(data, &Usage{}); len(problems) > 0 {
+		return nil, fmt.Errorf("%s: %s", path, strings.Join(problems, "\n"+path+": "))
+	}
 	var head struct {
 		Base string `yaml:"base"`
 	}
@@ -103,10 +106,8 @@ func ParseUsage(data []byte, path string) (*Usage, error) {
 // decode lays a document over u (keys it omits keep their value) and refuses unknown
 // keys and negative figures, naming the file and the key.
 func (u *Usage) decode(data []byte, name string) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(u); err != nil {
-		return fmt.Errorf("%s: %v", name, err)
+	if problems := decodeStrict(data, u); len(problems) > 0 {
+		return fmt.Errorf("%s: %s", name, strings.Join(problems, "\n"+name+": "))
 	}
 	if u.DatadogBilling != DatadogOnDemand && u.DatadogBilling != DatadogAnnual {
 		return fmt.Errorf("%s: datadogBilling %q: want %s or %s", name, u.DatadogBilling, DatadogOnDemand, DatadogAnnual)
@@ -119,6 +120,18 @@ func (u *Usage) decode(data []byte, name string) error {
 		}
 	}
 	return nil
+}
+
+// usageKeys are the figures of a usage file, by their YAML keys.
+func usageKeys() []string {
+	var out []string
+	t := reflect.TypeOf(Usage{})
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Type == decimalType {
+			out = append(out, strings.TrimSuffix(t.Field(i).Tag.Get("yaml"), ",omitempty"))
+		}
+	}
+	return out
 }
 
 func isPreset(name string) bool {

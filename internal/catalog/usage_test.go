@@ -43,7 +43,7 @@ func TestUsageFileWithoutBaseStartsFromSmall(t *testing.T) {
 
 func TestBadUsageFileErrorNamesFileAndKey(t *testing.T) {
 	for name, tc := range map[string]struct{ body, want string }{
-		"unknown key": {"natGBPerMonth: 3\n", "field natGBPerMonth not found"},
+		"unknown key": {"natGBPerMonth: 3\n", "natGBPerMonth: unknown key"},
 		"negative":    {"logStorageGB: -3\n", "logStorageGB -3: want a figure ≥ 0"},
 		"bad base":    {"base: huge\n", `base: usage preset "huge"`},
 	} {

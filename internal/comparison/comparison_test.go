@@ -37,6 +37,8 @@ func compareShipped(t *testing.T) (*report.Comparison, []evaluate.Evaluation) {
 		return cost.Price(inv, cost.Options{Catalog: cat, Usage: usage, Regions: map[string]string{s.Cloud: s.Region},
 			Monitoring: s.Monitoring})
 	}, report.CatalogInfo{Version: cat.Version, Date: cat.Date, Regions: cat.Regions()}, usage.Name)
+	comparison.AddDoctor(c, evals, cat.Calendar())
+	comparison.AddCapabilities(c, evals, cat.Calendar())
 	return c, evals
 }
 
@@ -94,11 +96,13 @@ func TestShippedStacksCostWhatTheCatalogSays(t *testing.T) {
 	natData := price(t, cat, "gcp/us-central1/cloudnat/data", 0.045)
 	gcpIPv4 := price(t, cat, "gcp/us-central1/vpc/external-ipv4", 0.005)
 	interZone := price(t, cat, "gcp/us-central1/vpc/inter-zone-data", 0.01)
+	kmsVersion := price(t, cat, "gcp/global/kms/software-key-version", 0.06)
 	gke := h*gkeFee + // cluster fee, regional: no free-tier credit: 73.00
 		3*h*e2std2 + // workers: 146.755
 		3*50*pdBalanced + // boot disks: 15.00
 		3*h*natVM + 150*natData + // Cloud NAT: 3 VMs, 150 GB (small preset): 3.066 + 6.75
 		h*gcpIPv4 + // the one IP Cloud NAT allocates itself (AUTO_ONLY): 3.65
+		kmsVersion + // the secrets key: one active version, 0.06
 		100*interZone // inter-zone traffic: 1.00
 	assertCost(t, stacks["gke"], gke)
 

@@ -110,7 +110,7 @@ func eksNodeGroupFleet(p *pricer, r inventory.Resource) (fleet, error) {
 	}
 	if len(f.disks) == 0 {
 		size := eksDefaultDiskGB
-		if s, ok := r.Number("diskSize"); ok {
+		if s, ok := number(r, "diskSize"); ok {
 			size = int(s)
 		}
 		f.disks, f.note = []disk{{sizeGB: size, typ: defaultEBSType}}, "EKS default root volume (no launch template disk)"
@@ -166,7 +166,7 @@ func instanceFleet(p *pricer, r inventory.Resource) (fleet, error) {
 		return fleet{}, fmt.Errorf("instanceType is not set or unknown")
 	}
 	root := disk{sizeGB: amiRootDiskGB, typ: defaultEBSType}
-	if size, ok := r.Number("rootBlockDevice.volumeSize"); ok {
+	if size, ok := number(r, "rootBlockDevice.volumeSize"); ok {
 		root.sizeGB = int(size)
 	}
 	root.typ = orDefault(r.String("rootBlockDevice.volumeType"), root.typ)
@@ -174,7 +174,7 @@ func instanceFleet(p *pricer, r inventory.Resource) (fleet, error) {
 		f.disks = []disk{root}
 	}
 	for i := range r.List("ebsBlockDevices") {
-		size, _ := r.Number(fmt.Sprintf("ebsBlockDevices.%d.volumeSize", i))
+		size, _ := number(r, fmt.Sprintf("ebsBlockDevices.%d.volumeSize", i))
 		typ := orDefault(r.String(fmt.Sprintf("ebsBlockDevices.%d.volumeType", i)), defaultEBSType)
 		f.disks = append(f.disks, disk{sizeGB: int(size), typ: typ})
 	}
@@ -201,13 +201,13 @@ func (p *pricer) awsFleet(r inventory.Resource, n int, lt inventory.Resource, ha
 	}
 	f.machineType = lt.String("instanceType")
 	for i := range lt.List("blockDeviceMappings") {
-		size, ok := lt.Number(fmt.Sprintf("blockDeviceMappings.%d.ebs.volumeSize", i))
+		size, ok := number(lt, fmt.Sprintf("blockDeviceMappings.%d.ebs.volumeSize", i))
 		if !ok {
 			continue
 		}
 		typ := orDefault(lt.String(fmt.Sprintf("blockDeviceMappings.%d.ebs.volumeType", i)), defaultEBSType)
-		iops, _ := lt.Number(fmt.Sprintf("blockDeviceMappings.%d.ebs.iops", i))
-		throughput, _ := lt.Number(fmt.Sprintf("blockDeviceMappings.%d.ebs.throughput", i))
+		iops, _ := number(lt, fmt.Sprintf("blockDeviceMappings.%d.ebs.iops", i))
+		throughput, _ := number(lt, fmt.Sprintf("blockDeviceMappings.%d.ebs.throughput", i))
 		f.disks = append(f.disks, disk{sizeGB: int(size), typ: typ, iops: int(iops), throughput: int(throughput)})
 	}
 	// The caller picks the default disk when the template sets none (EKS: 20 GB; an
@@ -244,8 +244,8 @@ func ebsVolume(p *pricer, r inventory.Resource) error {
 		return err
 	}
 	d := disk{sizeGB: size, typ: orDefault(r.String("type"), defaultEBSType)}
-	iops, _ := r.Number("iops")
-	throughput, _ := r.Number("throughput")
+	iops, _ := number(r, "iops")
+	throughput, _ := number(r, "throughput")
 	d.iops, d.throughput = int(iops), int(throughput)
 	charges := []charge{{key: "ebs/" + d.typ, quantity: decimal.NewFromInt(int64(size))}}
 	for _, c := range gp3Extras(d, 1) {

@@ -48,6 +48,22 @@ func (p *pricer) fleetOf(r inventory.Resource) (f fleet, ok bool, err error) {
 	return f, true, err
 }
 
+// fleetOutsideRule reads a fleet outside a rule (monitoring's host count): an
+// implausible input, which stops the resource's pricing inside a rule, is an error here
+// too instead of a panic; the resource is then among the unpriced and counts no hosts.
+func (p *pricer) fleetOutsideRule(r inventory.Resource) (f fleet, ok bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			bad, isBad := v.(implausible)
+			if !isBad {
+				panic(v)
+			}
+			f, ok, err = fleet{}, true, bad
+		}
+	}()
+	return p.fleetOf(r)
+}
+
 // fleetReaders read fleets, one per type (aws.go, gcp.go).
 var fleetReaders = map[string]func(p *pricer, r inventory.Resource) (fleet, error){}
 
@@ -138,7 +154,7 @@ func mixedSpot(r inventory.Resource) bool {
 	if _, ok := r.Path("mixedInstancesPolicy"); !ok {
 		return false
 	}
-	pct, set := r.Number("mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity")
+	pct, set := number(r, "mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity")
 	return !set || pct < 100 // the API's default is 0: all spot above the base
 }
 

@@ -51,6 +51,7 @@ func init() {
 	register(externalAddress, "gcp:compute/address:Address", "gcp:compute/globalAddress:GlobalAddress")
 	register(storageBucket, "gcp:storage/bucket:Bucket")
 	register(secretManagerSecret, "gcp:secretmanager/secret:Secret")
+	register(kmsCryptoKey, "gcp:kms/cryptoKey:CryptoKey")
 	register(gcpSnapshots, "gcp:compute/snapshot:Snapshot", "gcp:compute/resourcePolicy:ResourcePolicy")
 }
 
@@ -95,7 +96,7 @@ func defaultNodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
 		return fleet{cloud: "gcp"}, nil
 	}
 	perZone := 1
-	if n, ok := r.Number("initialNodeCount"); ok {
+	if n, ok := number(r, "initialNodeCount"); ok {
 		perZone = int(n)
 	}
 	f, err := p.gkeNodes(r, r, perZone*gkeZones(r, r))
@@ -107,12 +108,12 @@ func defaultNodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
 // of the pool, else of its cluster, else 1 for a zonal and 3 for a regional cluster).
 func nodePoolFleet(p *pricer, r inventory.Resource) (fleet, error) {
 	cluster, _ := p.linkedOne(r, "cluster", gkeCluster)
-	perZone, ok := r.Number("nodeCount")
+	perZone, ok := number(r, "nodeCount")
 	if !ok {
-		perZone, ok = r.Number("initialNodeCount")
+		perZone, ok = number(r, "initialNodeCount")
 	}
 	if !ok {
-		if total, set := r.Number("autoscaling.totalMinNodeCount"); set {
+		if total, set := number(r, "autoscaling.totalMinNodeCount"); set {
 			return p.gkeNodes(r, cluster, int(total))
 		}
 		return fleet{}, fmt.Errorf("nodeCount and initialNodeCount are not set or unknown: cannot tell how many nodes run")
@@ -129,7 +130,7 @@ func gkeZones(pool, cluster inventory.Resource) int {
 	if n := len(pool.List("nodeLocations")); n > 0 {
 		return n
 	}
-	if zones := stringsOf(cluster.List("nodeLocations")); len(zones) > 0 {
+	if zones := inventory.Strings(cluster.List("nodeLocations")); len(zones) > 0 {
 		// A zonal cluster's nodeLocations leave out its own zone, where nodes run too.
 		if inventory.IsGCPZone(location) && !slices.Contains(zones, location) {
 			return len(zones) + 1
@@ -150,7 +151,7 @@ func (p *pricer) gkeNodes(pool, cluster inventory.Resource, n int) (fleet, error
 		return fleet{}, err
 	}
 	size := gkeDefaultDiskGB
-	if s, ok := pool.Number("nodeConfig.diskSizeGb"); ok {
+	if s, ok := number(pool, "nodeConfig.diskSizeGb"); ok {
 		size = int(s)
 	}
 	private := truthy(cluster, "privateClusterConfig.enablePrivateNodes") || truthy(pool, "networkConfig.enablePrivateNodes")
@@ -219,7 +220,7 @@ func (p *pricer) gceFleet(r, def inventory.Resource, n int, disks []disk) (fleet
 
 func gceDisk(r inventory.Resource, sizePath, typePath string) disk {
 	d := disk{sizeGB: gceDefaultDiskGB, typ: gceDefaultDiskType}
-	if s, ok := r.Number(sizePath); ok {
+	if s, ok := number(r, sizePath); ok {
 		d.sizeGB = int(s)
 	}
 	d.typ = orDefault(lastSegment(r.String(typePath)), d.typ)
@@ -257,7 +258,7 @@ func cloudNAT(p *pricer, r inventory.Resource) error {
 	}
 	if strings.EqualFold(orDefault(r.String("natIpAllocateOption"), "AUTO_ONLY"), "AUTO_ONLY") {
 		ports := cloudNATDefaultPortsPerVM
-		if n, ok := r.Number("minPortsPerVm"); ok && n > 0 {
+		if n, ok := number(r, "minPortsPerVm"); ok && n > 0 {
 			ports = int(n)
 		}
 		ips := max(1, (vms*ports+cloudNATPortsPerIP-1)/cloudNATPortsPerIP)
@@ -377,5 +378,26 @@ func secretManagerSecret(p *pricer, r inventory.Resource) error {
 		return fmt.Errorf("%s", missingKey(key))
 	}
 	p.add(r, charge{key: key, quantity: decimal.NewFromInt(1), note: "one active version assumed (written at run time)"})
+	return nil
+}
+
+// kmsCryptoKey: Cloud KMS bills each active key version per month; a SOFTWARE key (the
+// default protection level) at the catalog's price. One version is priced: a rotating
+// key adds one per rotation period while the old ones stay enabled to decrypt what they
+// wrapped, and key operations are billed per 10,000 (both in the line's note). HSM and
+// external keys are priced differently and not in the catalog.
+func kmsCryptoKey(p *pricer, r inventory.Resource) error {
+	const key = "gcp/global/kms/software-key-version"
+	if level := r.String("versionTemplate.protectionLevel"); level != "" && level != "SOFTWARE" {
+		return fmt.Errorf("protection level %s is not priced (the catalog has SOFTWARE key versions only)", level)
+	}
+	if _, ok := p.opts.Catalog.Price(key); !ok {
+		return fmt.Errorf("%s", missingKey(key))
+	}
+	note := "one active key version; each rotation adds one while old versions stay enabled; key operations ($0.03 per 10,000) not included"
+	if period := r.String("rotationPeriod"); period != "" {
+		note = fmt.Sprintf("one active key version; rotation every %s adds one while old versions stay enabled; key operations ($0.03 per 10,000) not included", period)
+	}
+	p.add(r, charge{key: key, quantity: decimal.NewFromInt(1), note: note})
 	return nil
 }

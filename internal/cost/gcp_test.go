@@ -240,6 +240,21 @@ func TestSecretManagerSecretsPayForOneActiveVersion(t *testing.T) {
 	assert.InDelta(t, 0.12, est.MonthlyUSD, 0.0001)
 }
 
+// A Cloud KMS key: one active SOFTWARE key version, $0.06 a month (Cloud KMS pricing);
+// its key ring is free. An HSM key is not in the catalog: unpriced, with the reason.
+func TestKMSKeysPayPerActiveVersion(t *testing.T) {
+	est := price(t, inv(res("gcp:kms/keyRing:KeyRing", "ring", obj{"location": "us-central1"}),
+		res("gcp:kms/cryptoKey:CryptoKey", "key", obj{"keyRing": "projects/p/locations/us-central1/keyRings/ring", "rotationPeriod": "7776000s"})))
+	require.Empty(t, est.Unpriced, reasons(est))
+	assert.InDelta(t, 0.06, est.MonthlyUSD, 0.0001)
+	require.Len(t, est.Lines, 1)
+	assert.Contains(t, est.Lines[0].Note, "rotation every 7776000s adds one")
+
+	hsm := price(t, inv(res("gcp:kms/cryptoKey:CryptoKey", "key", obj{"versionTemplate": obj{"protectionLevel": "HSM"}})))
+	require.Len(t, hsm.Unpriced, 1)
+	assert.Contains(t, hsm.Unpriced[0].Reason, "protection level HSM is not priced")
+}
+
 // Spot GKE pools and Autopilot compute are listed as unpriced, with the reason.
 func TestGKESpotPoolsAndAutopilotComputeAreUnpriced(t *testing.T) {
 	pool := res("gcp:container/nodePool:NodePool", "spot", obj{"location": "us-central1-a", "nodeCount": 2, "nodeConfig": obj{"machineType": "e2-standard-2", "spot": true}})

@@ -57,7 +57,7 @@ func key(cloud, region, service, item string) string {
 // propertyDependencies (a preview knows no ids).
 func (p *pricer) linked(r inventory.Resource, prop, typ string) []inventory.Resource {
 	v, _ := r.Path(prop)
-	refs := stringsOf(v)
+	refs := inventory.Strings(v)
 	var out []inventory.Resource
 	seen := map[string]bool{}
 	for _, c := range p.inv.OfType(typ) {
@@ -103,23 +103,6 @@ func refersTo(ref string, c inventory.Resource) bool {
 	return false
 }
 
-// stringsOf reads a reference input: one string or a list of them.
-func stringsOf(v any) []string {
-	switch t := v.(type) {
-	case string:
-		return []string{t}
-	case []any:
-		var out []string
-		for _, e := range t {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
 // lastSegment is a self link's or type URL's last path segment ("zones/x/diskTypes/pd-ssd").
 func lastSegment(s string) string {
 	return s[strings.LastIndex(s, "/")+1:]
@@ -152,7 +135,7 @@ func explicitBool(r inventory.Resource, path string) (value, set bool) {
 
 // count reads a whole number input; absent or unknown is an error naming the input.
 func count(r inventory.Resource, path string) (int, error) {
-	n, ok := r.Number(path)
+	n, ok := number(r, path)
 	if !ok {
 		return 0, fmt.Errorf("%s is not set or unknown: cannot tell how many instances run", path)
 	}

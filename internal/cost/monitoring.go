@@ -88,7 +88,7 @@ type hostFleet struct {
 func (p *pricer) hostFleets() []hostFleet {
 	var out []hostFleet
 	for _, r := range p.inv.Custom() {
-		f, ok, err := p.fleetOf(r)
+		f, ok, err := p.fleetOutsideRule(r)
 		if ok && err == nil && f.instances > 0 {
 			out = append(out, hostFleet{resource: r, fleet: f})
 		}

@@ -81,7 +81,7 @@ func (p *pricer) priceResource(r inventory.Resource) {
 			"if it costs money, it is not priced yet (docs/prices.md)", r.Type))
 		return
 	}
-	if err := price(p, r); err != nil {
+	if err := p.apply(price, r); err != nil {
 		p.unprice(r, err.Error())
 	}
 }

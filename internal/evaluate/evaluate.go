@@ -48,6 +48,14 @@ func File(path string, opts spec.Options) Evaluation {
 		ev.Outcome, ev.Err = BadInput, err
 		return ev
 	}
+	return Input(in, path, opts)
+}
+
+// Input evaluates a stack's configuration already read (a stack file's content, or one
+// `recommend` generated); path names it in errors.
+func Input(in spec.Input, path string, opts spec.Options) Evaluation {
+	ev := Evaluation{File: path, Stack: in.Stack}
+	var err error
 	ev.Input = in
 	// Parsed here for the report's metadata and warnings (the mock engine drops the
 	// program's log); the program parses again, exactly as under `pulumi up`.

@@ -4,11 +4,21 @@ import (
 	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
-// workerZones counts workers per zone from the groups that run them. Groups spread
-// their instances evenly over their zones, as EC2 Auto Scaling, EKS node groups and
-// regional MIGs do (the first zones take the remainder).
-func workerZones(inv *inventory.Inventory) map[string]int {
-	perZone := map[string]int{}
+// WorkerGroup is one group of workers: the resource that runs them, the zones it spreads
+// them over and how many it runs (in total, across its zones).
+type WorkerGroup struct {
+	Resource inventory.Resource
+	Zones    []string
+	Desired  int
+	// PerZone marks a GKE node pool, whose counts are per zone (Desired is already the
+	// total).
+	PerZone bool
+}
+
+// WorkerGroups lists the groups that run workers (not control-plane members, not
+// bastions), in inventory order.
+func WorkerGroups(inv *inventory.Inventory) []WorkerGroup {
+	var out []WorkerGroup
 	for _, r := range inv.Custom() {
 		if role(r) == RoleControlPlane || role(r) == RoleBastion {
 			continue
@@ -16,31 +26,43 @@ func workerZones(inv *inventory.Inventory) map[string]int {
 		switch r.Type {
 		case "aws:eks/nodeGroup:NodeGroup":
 			n, _ := r.Number("scalingConfig.desiredSize")
-			spread(perZone, int(n), subnetZones(inv, r.List("subnetIds")))
+			out = append(out, WorkerGroup{Resource: r, Zones: subnetZones(inv, r.List("subnetIds")), Desired: int(n)})
 		case "aws:autoscaling/group:Group":
 			n, _ := r.Number("desiredCapacity")
-			spread(perZone, int(n), subnetZones(inv, r.List("vpcZoneIdentifiers")))
+			out = append(out, WorkerGroup{Resource: r, Zones: subnetZones(inv, r.List("vpcZoneIdentifiers")), Desired: int(n)})
 		case "gcp:container/nodePool:NodePool":
 			n, _ := r.Number("initialNodeCount")
 			if c, ok := r.Number("nodeCount"); ok {
 				n = c
 			}
-			for _, z := range r.List("nodeLocations") {
-				perZone[z.(string)] += int(n)
-			}
+			zones := inventory.Strings(r.List("nodeLocations"))
+			out = append(out, WorkerGroup{Resource: r, Zones: zones, Desired: int(n) * len(zones), PerZone: true})
 		case "gcp:compute/instanceGroupManager:InstanceGroupManager", "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager":
 			n, _ := r.Number("targetSize")
-			zones := stringsOf(r.List("distributionPolicyZones"))
+			zones := inventory.Strings(r.List("distributionPolicyZones"))
 			if z := r.String("zone"); z != "" {
 				zones = []string{z}
 			}
-			spread(perZone, int(n), zones)
+			out = append(out, WorkerGroup{Resource: r, Zones: zones, Desired: int(n)})
 		}
+	}
+	return out
+}
+
+// workerZones counts workers per zone from the groups that run them. Groups spread
+// their instances evenly over their zones, as EC2 Auto Scaling, EKS node groups and
+// regional MIGs do (the first zones take the remainder).
+func workerZones(inv *inventory.Inventory) map[string]int {
+	perZone := map[string]int{}
+	for _, g := range WorkerGroups(inv) {
+		Spread(perZone, g.Desired, g.Zones)
 	}
 	return perZone
 }
 
-func spread(perZone map[string]int, n int, zones []string) {
+// Spread adds n instances spread evenly over zones to perZone (the first zones take the
+// remainder; no zone at all counts them in "unknown").
+func Spread(perZone map[string]int, n int, zones []string) {
 	if len(zones) == 0 {
 		if n > 0 {
 			perZone["unknown"] += n
@@ -78,7 +100,7 @@ func zoneOf(inv *inventory.Inventory, r inventory.Resource) string {
 	if zs := subnetZones(inv, r.List("vpcZoneIdentifiers")); len(zs) > 0 {
 		return zs[0]
 	}
-	if zs := stringsOf(r.List("availabilityZones")); len(zs) > 0 {
+	if zs := inventory.Strings(r.List("availabilityZones")); len(zs) > 0 {
 		return zs[0]
 	}
 	return "unknown"
@@ -92,14 +114,4 @@ func groupSize(r inventory.Resource) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-func stringsOf(l []any) []string {
-	out := make([]string, 0, len(l))
-	for _, v := range l {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package harness_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -9,6 +10,8 @@ import (
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -103,4 +106,95 @@ func TestLoadBalancersGetComputedAddresses(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "api-0123456789abcdef.elb.us-east-1.amazonaws.com", dns)
+}
+
+// Names a provider picks look like the real ones (Pulumi's auto-name, the Terraform
+// providers' name-prefix suffix), are the same on every run of one creation (reports and
+// the engine rig agree), and differ in another creation (a stack destroyed and created
+// again, or created from a second checkout), as random suffixes do.
+func TestProviderPickedNamesDifferPerCreation(t *testing.T) {
+	names := func(creation string) []string {
+		var outs []pulumi.StringOutput
+		_, err := harness.RunWith(input("us-east-1"), func(ctx *pulumi.Context) error {
+			for _, args := range []*ec2.LaunchTemplateArgs{{}, {NamePrefix: pulumi.String("eks-nodes-")}, {Name: pulumi.String("fixed-name")}} {
+				lt, err := ec2.NewLaunchTemplate(ctx, fmt.Sprintf("lt%d", len(outs)), args)
+				if err != nil {
+					return err
+				}
+				outs = append(outs, lt.Name)
+			}
+			return nil
+		}, harness.Options{Creation: creation})
+		require.NoError(t, err)
+		var got []string
+		for _, o := range outs {
+			v, _, err := harness.Await(o)
+			require.NoError(t, err)
+			got = append(got, v.(string))
+		}
+		return got
+	}
+	first := names("")
+	require.Len(t, first, 3)
+	assert.Regexp(t, `^lt0-[0-9a-f]{7}$`, first[0], "Pulumi's auto-name")
+	assert.Regexp(t, `^eks-nodes-[0-9]{18}[0-9a-f]{8}$`, first[1], "a name prefix and 26 characters")
+	assert.Equal(t, "fixed-name", first[2], "a name set in the inputs is kept")
+	assert.Equal(t, first, names(""), "one creation, the same names")
+	again := names("again")
+	assert.NotEqual(t, first[0], again[0])
+	assert.NotEqual(t, first[1], again[1])
+	assert.Equal(t, "fixed-name", again[2], "a fixed name collides with the first creation's")
+}
+
+// Some answers depend on an argument (the add-on whose version EKS reports); one the
+// fixture has no answer for fails loudly, naming the argument.
+func TestInvokeAnswersByArgument(t *testing.T) {
+	versions := map[string]string{}
+	_, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		for _, addon := range []string{"vpc-cni", "coredns"} {
+			v, err := eks.GetAddonVersion(ctx, &eks.GetAddonVersionArgs{AddonName: addon, KubernetesVersion: "1.35", MostRecent: pulumi.BoolRef(true)})
+			if err != nil {
+				return err
+			}
+			versions[addon] = v.Version
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Regexp(t, `^v1\.\d+\.\d+-eksbuild\.\d+$`, versions["vpc-cni"])
+	assert.NotEqual(t, versions["vpc-cni"], versions["coredns"])
+
+	_, err = harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		_, err := eks.GetAddonVersion(ctx, &eks.GetAddonVersionArgs{AddonName: "no-such-addon", KubernetesVersion: "1.35"})
+		return err
+	})
+	assert.ErrorContains(t, err, `no answer for invoke "aws:eks/getAddonVersion:getAddonVersion" with addonName "no-such-addon"`)
+}
+
+// Each input records the resources it was computed from, as a preview's
+// propertyDependencies do: a reference by a provider-picked name (an instance profile
+// naming its role) links through them, since the auto-name is an output, not an input.
+func TestRecordsPropertyDependencies(t *testing.T) {
+	res, err := harness.Run(input("us-east-1"), func(ctx *pulumi.Context) error {
+		role, err := iam.NewRole(ctx, "node", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[]}`)})
+		if err != nil {
+			return err
+		}
+		_, err = iam.NewInstanceProfile(ctx, "node", &iam.InstanceProfileArgs{Role: role.Name, Path: pulumi.String("/nodes/")})
+		return err
+	})
+	require.NoError(t, err)
+	var role, profile inventory.Resource
+	for _, r := range res.Inventory.Resources {
+		switch r.Type {
+		case "aws:iam/role:Role":
+			role = r
+		case "aws:iam/instanceProfile:InstanceProfile":
+			profile = r
+		}
+	}
+	require.NotEmpty(t, role.URN)
+	assert.Equal(t, harness.AutoName("node"), profile.String("role"), "the profile names the role's auto-name")
+	assert.Equal(t, map[string][]string{"role": {role.URN}}, profile.Dependencies, "only the input computed from the role depends on it")
+	assert.Empty(t, role.Dependencies)
 }

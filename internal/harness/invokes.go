@@ -27,13 +27,28 @@ var invokeAnswers = func() map[string]map[string]any {
 	return m
 }()
 
+// byArgument marks a fixture entry whose answer depends on one argument of the invoke:
+// {"byArgument": "addonName", "answers": {"vpc-cni": {...}, "coredns": {...}}}.
+const byArgument = "byArgument"
+
 // answer returns the fixture's answer to an invoke, moved to the stack's region (zone
 // names carry the region: us-east-1a becomes eu-west-1a). An invoke the fixture does not
-// know fails loudly: a silent empty answer would hide a bug.
-func answer(token string, regions map[string]string) (resource.PropertyMap, error) {
+// know, or an argument value it has no answer for, fails loudly: a silent empty answer
+// would hide a bug.
+func answer(token string, args resource.PropertyMap, regions map[string]string) (resource.PropertyMap, error) {
 	a, ok := invokeAnswers[token]
 	if !ok {
 		return nil, fmt.Errorf("mock harness: no answer for invoke %q; add one to internal/harness/invokes.json", token)
+	}
+	if key, ok := a[byArgument].(string); ok {
+		value := ""
+		if v, ok := args[resource.PropertyKey(key)]; ok && v.IsString() {
+			value = v.StringValue()
+		}
+		answers, _ := a["answers"].(map[string]any)
+		if a, ok = answers[value].(map[string]any); !ok {
+			return nil, fmt.Errorf("mock harness: no answer for invoke %q with %s %q; add one to internal/harness/invokes.json", token, key, value)
+		}
 	}
 	cloud, _, _ := strings.Cut(token, ":")
 	raw, _ := json.Marshal(a)

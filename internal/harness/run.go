@@ -28,8 +28,25 @@ type Result struct {
 // values as JSON text, secret keys listed), and also through spec.WithInput, so the
 // program can list every key it was given.
 func Run(in spec.Input, program pulumi.RunFunc) (*Result, error) {
+	return RunWith(in, program, Options{})
+}
+
+// Options vary what the world answers one run.
+type Options struct {
+	// Creation stands for one `pulumi up` that creates the stack. The names providers
+	// pick (auto-names, name prefixes) differ between creations, as in a real account
+	// where a destroyed stack is created again or two checkouts create the same stack.
+	// Empty is the creation every report and the engine rig use.
+	Creation string
+	// Invokes replace the fixture's answers to these tokens (another caller identity).
+	Invokes map[string]map[string]any
+}
+
+// RunWith is Run with Options.
+func RunWith(in spec.Input, program pulumi.RunFunc, opts Options) (*Result, error) {
 	regions := map[string]string{"aws": in.Config["aws:region"], "gcp": in.Config["gcp:region"]}
-	rec := NewRecorder(Project, in.Stack, regions, in.Config["gcp:project"])
+	rec := NewRecorder(Project, in.Stack, regions, in.Config["gcp:project"]).ForCreation(opts.Creation)
+	rec.invokes = opts.Invokes
 	ctx, err := pulumi.NewContext(context.Background(), pulumi.RunInfo{
 		Project: Project, Stack: in.Stack, Config: in.Config, ConfigSecretKeys: in.SecretKeys,
 		Parallel: 16, DryRun: true, Mocks: rec,
@@ -60,6 +77,11 @@ func Run(in spec.Input, program pulumi.RunFunc) (*Result, error) {
 		if err != nil {
 			return res, unwrapRunError(err)
 		}
+		outputs, err := plainOutputs(exports)
+		if err != nil {
+			return res, fmt.Errorf("stack %s: %v", in.Stack, err)
+		}
+		res.Inventory.Outputs = outputs
 		return res, nil
 	case <-time.After(Timeout):
 		return nil, fmt.Errorf("stack %s: the program did not finish within %s under the mock engine", in.Stack, Timeout)

@@ -8,6 +8,7 @@ package inventory
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // SecretPlaceholder stands for a secret input value: offline evaluation never needs
@@ -38,12 +39,23 @@ type Resource struct {
 	// the harness; day-two behaviour is asserted on them).
 	IgnoreChanges []string `json:"-"`
 	Protect       bool     `json:"-"`
+	// DependsOn are the URNs the resource waits for (its dependsOn option and the
+	// resources its inputs come from), as the harness records them.
+	DependsOn []string `json:"-"`
 }
 
 // Inventory is every resource of one stack, in registration order.
 type Inventory struct {
 	Stack     string     `json:"stack"`
 	Resources []Resource `json:"resources"`
+	// Outputs are the stack's outputs as plain values, secrets as SecretPlaceholder; nil
+	// when the source records none (a preview knows no outputs yet).
+	Outputs map[string]any `json:"-"`
+
+	// The URN index ByURN builds (resources are only ever appended).
+	mu      sync.Mutex
+	byURN   map[string]int
+	indexed int
 }
 
 // Custom returns the resources a provider manages (not components, not providers).
@@ -91,19 +103,32 @@ func (inv *Inventory) OfType(typ string) []Resource {
 	return out
 }
 
-// ByURN finds a resource by URN.
+// ByURN finds a resource by URN, through an index built on first use (and rebuilt when
+// resources were added since): lookups cost O(1), so walking every resource's parents
+// stays linear in the inventory's size.
 func (inv *Inventory) ByURN(urn string) (Resource, bool) {
-	for _, r := range inv.Resources {
-		if r.URN == urn {
-			return r, true
+	inv.mu.Lock()
+	if inv.byURN == nil || inv.indexed != len(inv.Resources) {
+		inv.byURN = make(map[string]int, len(inv.Resources))
+		for i, r := range inv.Resources {
+			if _, dup := inv.byURN[r.URN]; !dup {
+				inv.byURN[r.URN] = i // the first, as a scan would find
+			}
 		}
+		inv.indexed = len(inv.Resources)
 	}
-	return Resource{}, false
+	i, ok := inv.byURN[urn]
+	inv.mu.Unlock()
+	if !ok {
+		return Resource{}, false
+	}
+	return inv.Resources[i], true
 }
 
 // ComponentOf returns the logical name of the nearest component ancestor ("" if none).
+// A parent cycle (the document reader refuses them) ends the walk with "".
 func (inv *Inventory) ComponentOf(r Resource) string {
-	for p := r.ParentURN; p != ""; {
+	for p, steps := r.ParentURN, 0; p != "" && steps <= len(inv.Resources); steps++ {
 		parent, ok := inv.ByURN(p)
 		if !ok {
 			return ""

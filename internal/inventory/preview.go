@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -40,6 +43,7 @@ type state struct {
 	Type                 string              `json:"type"`
 	Parent               string              `json:"parent"`
 	Inputs               map[string]any      `json:"inputs"`
+	Outputs              map[string]any      `json:"outputs"`
 	PropertyDependencies map[string][]string `json:"propertyDependencies"`
 }
 
@@ -59,8 +63,14 @@ type rawDocument struct {
 // resources are read for their region and left out of the inventory.
 func ReadPulumiDocument(r io.Reader) (*Document, error) {
 	var raw rawDocument
-	if err := json.NewDecoder(r).Decode(&raw); err != nil {
-		return nil, fmt.Errorf("not a JSON document: %v", err)
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&raw); err != nil {
+		return nil, jsonError(err)
+	}
+	// One document and nothing after it: trailing data means a truncated or
+	// concatenated file, not something to price.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("not a Pulumi document: unexpected data after the document (at byte %d); a document is one JSON object", dec.InputOffset())
 	}
 	var states []state
 	doc := &Document{Config: map[string]string{}, Regions: map[string]string{}}
@@ -71,6 +81,9 @@ func ReadPulumiDocument(r io.Reader) (*Document, error) {
 		doc.Format, states = "export", raw.Deployment.Resources
 	default:
 		return nil, errors.New(`not a Pulumi document: want a "steps" list (pulumi preview --json) or "deployment.resources" (pulumi stack export)`)
+	}
+	if err := parentCycle(states); err != nil {
+		return nil, err
 	}
 	for k, v := range raw.Config {
 		doc.Config[k] = configString(v)
@@ -113,6 +126,9 @@ func buildInventory(states []state) *Inventory {
 		}
 		if inv.Stack == "" {
 			inv.Stack = stackOf(s.URN)
+		}
+		if s.Type == StackType && s.Outputs != nil {
+			inv.Outputs = plain(s.Outputs).(map[string]any)
 		}
 		inv.Resources = append(inv.Resources, resourceOf(s, types))
 	}
@@ -208,4 +224,103 @@ func stackOf(urn string) string {
 	rest, _ := strings.CutPrefix(urn, "urn:pulumi:")
 	stack, _, _ := strings.Cut(rest, "::")
 	return stack
+}
+
+// jsonError says what is wrong with a document in JSON's terms: the field, what was
+// expected and what was found (never a Go type).
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		where := ""
+		if te.Field != "" {
+			where = te.Field + ": "
+		}
+		return fmt.Errorf("not a Pulumi document: %sexpected %s, got %s (at byte %d)", where, jsonKind(te.Type), article(te.Value), te.Offset)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("not a JSON document: %s (at byte %d)", strings.TrimPrefix(se.Error(), "json: "), se.Offset)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return errors.New("not a JSON document: it ends before the document does")
+	}
+	return fmt.Errorf("not a JSON document: %v", err)
+}
+
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		return "a number"
+	}
+	return "another kind of value"
+}
+
+// article puts "a"/"an" before the kind of JSON value the decoder found.
+func article(value string) string {
+	kind, _, _ := strings.Cut(value, " ")
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "bool":
+		return "true or false"
+	}
+	return "a " + kind
+}
+
+// parentCycle refuses a document in which a resource is its own ancestor: pricing walks
+// parents to name each line's component, and a cycle would never end.
+func parentCycle(states []state) error {
+	parent := make(map[string]string, len(states))
+	for _, s := range states {
+		parent[s.URN] = s.Parent
+	}
+	const (
+		visiting = 1
+		done     = 2
+	)
+	mark := make(map[string]int, len(states))
+	for _, s := range states {
+		var path []string
+		urn := s.URN
+		for urn != "" && mark[urn] != done {
+			if mark[urn] == visiting {
+				start := slices.Index(path, urn)
+				cycle := append(slices.Clone(path[start:]), urn)
+				for i := range cycle {
+					cycle[i] = clipURN(cycle[i])
+				}
+				return fmt.Errorf("not a valid Pulumi document: parent cycle %s; a resource cannot be its own ancestor", strings.Join(cycle, " → "))
+			}
+			if _, known := parent[urn]; !known {
+				break
+			}
+			mark[urn] = visiting
+			path = append(path, urn)
+			urn = parent[urn]
+		}
+		for _, u := range path {
+			mark[u] = done
+		}
+	}
+	return nil
+}
+
+// clipURN cuts a URN for an error message, keeping its end (the type and name).
+func clipURN(urn string) string {
+	const keep = 200
+	if len(urn) <= keep {
+		return strconv.Quote(urn)[1 : len(strconv.Quote(urn))-1]
+	}
+	return "…" + strconv.Quote(urn[len(urn)-keep:])[1:len(strconv.Quote(urn[len(urn)-keep:]))-1]
 }

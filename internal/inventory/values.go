@@ -83,3 +83,21 @@ func index(seg string) (int, bool) {
 	}
 	return n, true
 }
+
+// Strings reads a reference-like value: one string, or the strings of a list (other
+// elements are skipped); nil for anything else.
+func Strings(v any) []string {
+	switch t := v.(type) {
+	case string:
+		return []string{t}
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, e := range t {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/clusterbench/clusterbench/internal/capabilities"
 	"github.com/clusterbench/clusterbench/internal/cost"
 	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
@@ -44,6 +45,7 @@ func sampleComparison() *Comparison {
 					WorkerCapacityAfterZoneLoss: 0.67, SLA: &sla,
 					OperationalDuties: []string{"node group AMI upgrades after each control-plane upgrade"},
 				},
+				Capabilities: sampleCapabilities(capabilities.Provided, "EKS"),
 			},
 			{
 				Stack: "swarm-gcp", Status: StatusOK, Cloud: "gcp", Orchestrator: "swarm", Region: "us-central1", Zones: 1,
@@ -70,6 +72,7 @@ func sampleComparison() *Comparison {
 					},
 					OperationalDuties: []string{"swarm raft backups", "Docker Engine upgrades on every node"},
 				},
+				Capabilities: sampleCapabilities(capabilities.Deployed, "Swarm"),
 			},
 			{Stack: "kops-aws", Status: StatusNotAvailable, Cloud: "aws", Orchestrator: "selfmanaged",
 				Error: "selfmanaged on aws: not built yet"},

@@ -3,6 +3,7 @@
 package report
 
 import (
+	"github.com/clusterbench/clusterbench/internal/capabilities"
 	"github.com/clusterbench/clusterbench/internal/cost"
 	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
@@ -30,21 +31,38 @@ type CatalogInfo struct {
 
 // Stack is one stack's column of the comparison.
 type Stack struct {
-	Stack          string                     `json:"stack"`
-	Status         string                     `json:"status"`
-	Error          string                     `json:"error"`
-	Cloud          string                     `json:"cloud"`
-	Orchestrator   string                     `json:"orchestrator"`
-	Region         string                     `json:"region"`
-	Zones          int                        `json:"zones"`
-	Resources      Resources                  `json:"resources"`
-	MonthlyCostUSD float64                    `json:"monthlyCostUSD"`
+	Stack          string    `json:"stack"`
+	Status         string    `json:"status"`
+	Error          string    `json:"error"`
+	Cloud          string    `json:"cloud"`
+	Orchestrator   string    `json:"orchestrator"`
+	Region         string    `json:"region"`
+	Zones          int       `json:"zones"`
+	Resources      Resources `json:"resources"`
+	MonthlyCostUSD float64   `json:"monthlyCostUSD"`
+	// Complete is true when MonthlyCostUSD is the whole estimate: the stack evaluated and
+	// nothing is unpriced. UnpricedCount is len(Unpriced). The JSON renderer sets both.
+	Complete       bool                       `json:"complete"`
+	UnpricedCount  int                        `json:"unpricedCount"`
 	CostBreakdown  []cost.Line                `json:"costBreakdown"`
 	Unpriced       []cost.Unpriced            `json:"unpriced"`
 	Excluded       []string                   `json:"excluded"`
 	Monitoring     *cost.MonitoringComparison `json:"monitoring"`
 	FaultTolerance *faulttolerance.Assessment `json:"faultTolerance"`
+	Capabilities   *capabilities.Set          `json:"capabilities"`
 	Warnings       []string                   `json:"warnings"`
+	// Doctor counts `clusterbench doctor`'s FAIL and WARN findings; nil when the stack
+	// was not diagnosed (not evaluated, or a document priced by cost).
+	Doctor *DoctorCounts `json:"doctor"`
+	// CostByCategory and Diagram feed the HTML and Markdown pictures (architecture.go).
+	CostByCategory []CategoryCost `json:"-"`
+	Diagram        *Diagram       `json:"-"`
+}
+
+// DoctorCounts are a stack's FAIL and WARN findings from clusterbench doctor.
+type DoctorCounts struct {
+	Fail int `json:"fail"`
+	Warn int `json:"warn"`
 }
 
 // Resources counts a stack's resources.

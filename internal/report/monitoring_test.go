@@ -62,7 +62,16 @@ func TestEveryFormatShowsMonitoringBesideTheClusterCost(t *testing.T) {
 	t.Run("csv", func(t *testing.T) {
 		rows, err := csv.NewReader(strings.NewReader(render(t, withMonitoring(), "csv"))).ReadAll()
 		require.NoError(t, err)
-		assert.Equal(t, []string{"prometheus", "31.97", "54.00"}, rows[1][11:])
+		header := rows[0]
+		assert.Equal(t, []string{"row", "note", "monitoring", "prometheusMonthlyUSD", "datadogMonthlyUSD"}, header[11:], "the monitoring columns follow #13's row and note")
+		for _, row := range rows[1:] {
+			switch row[0] {
+			case "eks":
+				assert.Equal(t, []string{"prometheus", "31.97", "54.00"}, row[13:], "every row of the stack (%s) repeats its comparison", row[11])
+			case "broken", "kops-aws":
+				assert.Equal(t, []string{"", "", ""}, row[13:], "a stack that did not evaluate has none")
+			}
+		}
 	})
 }
 

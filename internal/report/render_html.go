@@ -23,15 +23,23 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // htmlView is the page's data.
 type htmlView struct {
-	Catalog         string
-	Columns         []string
-	Rows            []htmlRow
-	Chart           chartView
-	BreakdownHeader []string
-	Breakdowns      []htmlBreakdown
-	Excluded        []string
-	UnpricedTitle   string
-	ExcludedTitle   string
+	Catalog                             string
+	Columns                             []string
+	Rows                                []htmlRow
+	Capabilities                        []htmlRow
+	CapabilitiesTitle, CapabilitiesNote string
+	Chart                               chartView
+	BreakdownHeader                     []string
+	Breakdowns                          []htmlBreakdown
+	Excluded                            []string
+	UnpricedTitle                       string
+	ExcludedTitle                       string
+	// Architecture pictures, cost by category and warnings every stack has
+	// (architecture.go).
+	Diagrams            []htmlDiagram
+	CostBars            costBarsView
+	SharedWarnings      []string
+	SharedWarningsTitle string
 }
 
 type htmlRow struct {
@@ -54,8 +62,11 @@ type htmlBreakdown struct {
 func renderHTML(w io.Writer, c *Comparison) error {
 	view := htmlView{
 		Catalog: catalogLine(c), Rows: htmlRows(c), Chart: scatterChart(c),
+		Capabilities: htmlCapabilityRows(c), CapabilitiesTitle: capabilitiesTitle, CapabilitiesNote: capabilitiesNote,
 		BreakdownHeader: breakdownHeader, Excluded: excludedItems(c),
 		UnpricedTitle: unpricedTitle, ExcludedTitle: excludedTitle,
+		Diagrams: htmlDiagrams(c), CostBars: costBars(c),
+		SharedWarnings: sharedWarnings(c), SharedWarningsTitle: sharedWarningsTitle,
 	}
 	for i := range c.Stacks {
 		view.Columns = append(view.Columns, c.Stacks[i].Stack)

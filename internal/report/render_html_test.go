@@ -57,7 +57,7 @@ func text(n *html.Node) string {
 
 func TestHTMLChartHasOnePointPerEvaluatedStack(t *testing.T) {
 	doc := parseHTML(t, render(t, sampleComparison(), "html"))
-	svgs := findAll(doc, named("svg"))
+	svgs := findAll(doc, func(n *html.Node) bool { return n.Data == "svg" && attr(n, "class") == "chart" })
 	require.Len(t, svgs, 1)
 	points := findAll(svgs[0], withClass("point"))
 	require.Len(t, points, 2, "eks and swarm-gcp; kops-aws and broken were not evaluated")

@@ -29,6 +29,8 @@ func normalised(c *Comparison) *Comparison {
 }
 
 func normalisedStack(st Stack) Stack {
+	st.UnpricedCount = len(st.Unpriced)
+	st.Complete = st.Status == StatusOK && st.UnpricedCount == 0
 	st.Resources.ByType = orEmptyMap(st.Resources.ByType)
 	st.Resources.Components = orEmptyMap(st.Resources.Components)
 	st.CostBreakdown = orEmpty(st.CostBreakdown)

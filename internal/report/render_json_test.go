@@ -39,15 +39,18 @@ func TestJSONHasTheContractKeys(t *testing.T) {
 }
 
 // TestJSONShowsEmptyListsAndOnlyTheContractsNulls walks the whole document: the only
-// nulls are "sla" (nobody promises one) and the assessment of a stack not evaluated.
+// nulls are "sla" (nobody promises one) and the assessment, doctor counts and capabilities
+// of a stack not evaluated.
 func TestJSONShowsEmptyListsAndOnlyTheContractsNulls(t *testing.T) {
 	c := sampleComparison()
 	c.PriceCatalog.Regions = nil
+	c.Stacks[0].Doctor, c.Stacks[1].Doctor = &DoctorCounts{}, &DoctorCounts{Warn: 1}
 	doc := decodeJSON(t, render(t, c, "json"))
 	var nulls []string
 	walkJSON("", doc, func(path string) { nulls = append(nulls, path) })
 	assert.Equal(t, []string{
-		"stacks.1.faultTolerance.sla", "stacks.2.faultTolerance", "stacks.2.monitoring", "stacks.3.faultTolerance", "stacks.3.monitoring",
+		"stacks.1.faultTolerance.sla", "stacks.2.capabilities", "stacks.2.doctor", "stacks.2.faultTolerance", "stacks.2.monitoring",
+		"stacks.3.capabilities", "stacks.3.doctor", "stacks.3.faultTolerance", "stacks.3.monitoring",
 	}, nulls)
 	stacks := doc["stacks"].([]any)
 	assert.Equal(t, []any{}, doc["priceCatalog"].(map[string]any)["regions"])

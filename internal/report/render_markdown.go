@@ -12,6 +12,9 @@ func renderMarkdown(w io.Writer, c *Comparison) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# clusterbench comparison\n\n%s\n\n", mdEscape(catalogLine(c)))
 	writeMarkdownSummary(&b, c)
+	writeMarkdownList(&b, "**"+sharedWarningsTitle+":**", sharedWarnings(c))
+	writeMarkdownCategories(&b, c)
+	writeMarkdownCapabilities(&b, c)
 	for i := range c.Stacks {
 		writeMarkdownStack(&b, &c.Stacks[i])
 	}
@@ -42,6 +45,9 @@ func writeMarkdownStack(b *strings.Builder, st *Stack) {
 	if st.Status != StatusOK {
 		b.WriteString(mdEscape(notEvaluatedNote(st)) + "\n\n")
 		return
+	}
+	if st.Diagram != nil && st.Diagram.Mermaid != "" {
+		b.WriteString("```mermaid\n" + strings.TrimRight(st.Diagram.Mermaid, "\n") + "\n```\n\n")
 	}
 	writeMarkdownRow(b, breakdownHeader)
 	writeMarkdownRow(b, markdownRule(len(breakdownHeader)))
@@ -91,4 +97,19 @@ func escapeAll(cells []string) []string {
 		out[i] = mdEscape(c)
 	}
 	return out
+}
+
+// writeMarkdownCategories writes the monthly cost by category, one column per stack.
+func writeMarkdownCategories(b *strings.Builder, c *Comparison) {
+	header, rows := categoryRows(c)
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("## Where the money goes\n\n")
+	writeMarkdownRow(b, escapeAll(header))
+	writeMarkdownRow(b, markdownRule(len(header)))
+	for _, row := range rows {
+		writeMarkdownRow(b, escapeAll(row))
+	}
+	b.WriteString("\nDisks, volumes and buckets count as storage wherever they are attached.\n\n")
 }

@@ -25,6 +25,7 @@ func renderTable(w io.Writer, c *Comparison) error {
 			writeAligned(&b, dashes(widths), widths)
 		}
 	}
+	writeTableCapabilities(&b, c)
 	writeTableFooter(&b, c)
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -126,6 +127,7 @@ func writeAligned(b *strings.Builder, line []string, widths []int) {
 // writeTableFooter says where the prices come from and what no figure includes.
 func writeTableFooter(b *strings.Builder, c *Comparison) {
 	fmt.Fprintf(b, "\n%s\n", catalogLine(c))
+	writeList(b, sharedWarningsTitle+":", sharedWarnings(c))
 	writeList(b, unpricedTitle+":", unpricedItems(c))
 	writeList(b, excludedTitle+":", excludedItems(c))
 }

@@ -46,8 +46,12 @@ func summaryRows(c *Comparison) []summaryRow {
 	for _, f := range stackFacts {
 		rows = append(rows, column(c, f.label, evaluatedOnly(f.value)))
 	}
-	if slices.ContainsFunc(c.Stacks, func(st Stack) bool { return len(st.Warnings) > 0 }) {
-		rows = append(rows, column(c, "Warnings", func(st *Stack) []string { return st.Warnings }))
+	if slices.ContainsFunc(c.Stacks, func(st Stack) bool { return st.Doctor != nil }) {
+		rows = append(rows, column(c, "Doctor (FAIL / WARN)", evaluatedOnly(doctorLines)))
+	}
+	// A warning every stack has is said once, below the table (sharedWarnings).
+	if slices.ContainsFunc(c.Stacks, func(st Stack) bool { return len(ownWarnings(c, &st)) > 0 }) {
+		rows = append(rows, column(c, "Warnings", func(st *Stack) []string { return ownWarnings(c, st) }))
 	}
 	return rows
 }
@@ -217,4 +221,12 @@ func orUnknown(s string) string {
 		return "unknown"
 	}
 	return s
+}
+
+// doctorLines shows a stack's doctor counts ("0 FAIL, 1 WARN").
+func doctorLines(st *Stack) []string {
+	if st.Doctor == nil {
+		return nil
+	}
+	return lines(fmt.Sprintf("%d FAIL, %d WARN", st.Doctor.Fail, st.Doctor.Warn))
 }

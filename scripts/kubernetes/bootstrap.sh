@@ -49,6 +49,8 @@
 #                          store, no cloud, no kubeadm run); join material is placeholder
 #   CB_OUT                 dry run: output directory
 #   CB_NODE_IP             (from the cloud's metadata; local: first address of hostname -I)
+#   CB_CNI                 calico | none (calico): the pod network the init member applies.
+#                          none: no CNI (bring your own; nodes stay NotReady until one runs)
 #   CB_CALICO_VERSION      (v3.31.3)
 #   CB_JOIN_WAIT_SECONDS   (1800) how long a joiner waits for join material
 #
@@ -95,7 +97,7 @@ set -euo pipefail
 : "${CB_STORE:=}" "${CB_STORE_PATH:=}" "${CB_REGION:=}" "${CB_PROJECT:=}"
 : "${CB_CLOUD:=}" "${CB_ETCD_VOLUMES:=}" "${CB_SNAPSHOT_BUCKET:=}"
 : "${CB_INSTALL:=true}" "${CB_DRY_RUN:=false}" "${CB_OUT:=}" "${CB_NODE_IP:=}"
-: "${CB_CALICO_VERSION:=v3.31.3}" "${CB_JOIN_WAIT_SECONDS:=1800}"
+: "${CB_CNI:=calico}" "${CB_CALICO_VERSION:=v3.31.3}" "${CB_JOIN_WAIT_SECONDS:=1800}"
 
 # Paths as the node sees them. The API server's files sit in their own directory, the
 # only one mounted into its pod; the kubeadm configurations (with join material) do not.
@@ -123,6 +125,7 @@ validate_settings() {
   [[ -n $CB_ZONE ]] || problems+=("CB_ZONE is empty")
   [[ $CB_API_ENDPOINT =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] || problems+=("CB_API_ENDPOINT=$CB_API_ENDPOINT: want host:port")
   [[ $CB_KUBERNETES_VERSION =~ ^1\.[0-9]+$ ]] || problems+=("CB_KUBERNETES_VERSION=$CB_KUBERNETES_VERSION: want a minor version like 1.35")
+  [[ $CB_CNI == calico || $CB_CNI == none ]] || problems+=("CB_CNI=$CB_CNI: want calico or none")
   if [[ $CB_ROLE == control-plane ]]; then
     [[ $CB_MEMBER_NAME =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$ ]] || problems+=("CB_MEMBER_NAME=$CB_MEMBER_NAME: want a DNS label")
     [[ ,$CB_CONTROL_PLANE_MEMBERS, == *,"$CB_MEMBER_NAME",* ]] || problems+=("CB_CONTROL_PLANE_MEMBERS=$CB_CONTROL_PLANE_MEMBERS: must list CB_MEMBER_NAME")
@@ -887,7 +890,11 @@ init_cluster() {
     kubeadm reset --force
   fi
   kubeadm init --config "$CONF_DIR/kubeadm-init.yaml" --upload-certs --skip-token-print --skip-certificate-key-print
-  install_calico
+  if [[ $CB_CNI == calico ]]; then
+    install_calico
+  else
+    log "CB_CNI=none: no pod network applied; nodes stay NotReady until you apply a CNI"
+  fi
   register_etcd_endpoint "$ip"
   store_put ca-cert-hash "$(ca_cert_hash)"
   # The stacks export the command that reads this (kubeconfigCommand): the admin

@@ -1,6 +1,7 @@
 // Command pngcheck fails when a screenshot is blank: it decodes a PNG and counts its
 // distinct colours and the share of pixels that are not (near) white. Used by
-// scripts/test-browser.sh on headless Chromium's screenshot of the HTML report.
+// scripts/test-browser.sh on headless Chromium's screenshot of the HTML report; -crop
+// checks one region of it (where a diagram sits).
 package main
 
 import (
@@ -28,12 +29,18 @@ type stats struct {
 func main() {
 	minColours := flag.Int("min-colours", 16, "fail below this many distinct colours")
 	minNonWhite := flag.Float64("min-non-white", 0.02, "fail below this share of non-white pixels (0..1)")
+	crop := flag.String("crop", "", "check only this region: X,Y,WIDTH,HEIGHT in pixels")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: pngcheck [-min-colours N] [-min-non-white SHARE] FILE.png")
+		fmt.Fprintln(os.Stderr, "usage: pngcheck [-min-colours N] [-min-non-white SHARE] [-crop X,Y,W,H] FILE.png")
 		os.Exit(2)
 	}
-	s, err := measure(flag.Arg(0))
+	region, err := parseCrop(*crop)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pngcheck:", err)
+		os.Exit(2)
+	}
+	s, err := measure(flag.Arg(0), region)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pngcheck:", err)
 		os.Exit(2)
@@ -45,7 +52,20 @@ func main() {
 	}
 }
 
-func measure(path string) (stats, error) {
+// parseCrop reads X,Y,W,H ("" is the whole picture).
+func parseCrop(s string) (*image.Rectangle, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var x, y, w, h int
+	if n, err := fmt.Sscanf(s, "%d,%d,%d,%d", &x, &y, &w, &h); err != nil || n != 4 || w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("-crop %q: want X,Y,WIDTH,HEIGHT with a positive width and height", s)
+	}
+	r := image.Rect(x, y, x+w, y+h)
+	return &r, nil
+}
+
+func measure(path string, region *image.Rectangle) (stats, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return stats{}, err
@@ -54,6 +74,18 @@ func measure(path string) (stats, error) {
 	img, err := png.Decode(f)
 	if err != nil {
 		return stats{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if region != nil {
+		if !region.In(img.Bounds()) {
+			return stats{}, fmt.Errorf("%s: region %v is outside the picture %v", path, *region, img.Bounds())
+		}
+		sub, ok := img.(interface {
+			SubImage(image.Rectangle) image.Image
+		})
+		if !ok {
+			return stats{}, fmt.Errorf("%s: cannot crop this PNG", path)
+		}
+		img = sub.SubImage(*region)
 	}
 	return count(img), nil
 }

@@ -31,6 +31,9 @@
 #                              zone=CB_ZONE, and install a systemd timer that reruns this
 #                              script at boot and every 2 minutes (unlock after a restart,
 #                              labels for late joiners).
+#   CB_AUTOLOCK                true | false (default true): `swarm init --autolock`, so a
+#                              restarted manager's Raft keys stay encrypted until it is
+#                              unlocked (with the key from the store). Read at init only.
 #   CB_ADDR_POOL               optional: `swarm init --default-addr-pool` (e.g. 10.128.0.0/12);
 #                              set it when the VPC overlaps Docker's default 10.0.0.0/8 pool.
 #   CB_MONITORING              none | prometheus | datadog (default none). prometheus: dockerd
@@ -96,6 +99,7 @@ CB_MONITORING=${CB_MONITORING:-none}
 CB_DEMO=${CB_DEMO:-false}
 CB_RESOLVE_IMAGE=${CB_RESOLVE_IMAGE:-always}
 CB_STATE_DIR=${CB_STATE_DIR:-/var/lib/clusterbench-swarm}
+CB_AUTOLOCK=${CB_AUTOLOCK:-true}
 
 OVERLAY=cb-overlay
 DOCKER_CALL_TIMEOUT=60 # seconds for one docker CLI call (no leader can make calls hang)
@@ -116,6 +120,7 @@ validate() {
 	[[ $CB_MONITORING =~ ^(none|prometheus|datadog)$ ]] || die "CB_MONITORING must be none, prometheus or datadog"
 	[[ $CB_DEMO == true || $CB_DEMO == false ]] || die "CB_DEMO must be true or false"
 	[[ $CB_RESOLVE_IMAGE =~ ^(always|changed|never)$ ]] || die "CB_RESOLVE_IMAGE must be always, changed or never"
+	[[ $CB_AUTOLOCK == true || $CB_AUTOLOCK == false ]] || die "CB_AUTOLOCK must be true or false"
 	[[ $CB_DOCKER != *tcp://* && $CB_DOCKER != *:237[56]* ]] || die "CB_DOCKER must not reach the Docker API over TCP"
 	case ${CB_STORE:-} in
 	ssm)
@@ -446,8 +451,8 @@ wait_state_settles() {
 }
 
 init_swarm() {
-	log "won the store lock: initialising the swarm (autolock) on $ADDR"
-	local args=(swarm init --autolock --advertise-addr "$ADDR" --listen-addr "$ADDR:2377")
+	log "won the store lock: initialising the swarm (autolock $CB_AUTOLOCK) on $ADDR"
+	local args=(swarm init "--autolock=$CB_AUTOLOCK" --advertise-addr "$ADDR" --listen-addr "$ADDR:2377")
 	[[ -z $CB_ADDR_POOL ]] || args+=(--default-addr-pool "$CB_ADDR_POOL")
 	d "${args[@]}" >/dev/null
 	# The key first and the manager token last: a present manager token means "complete".

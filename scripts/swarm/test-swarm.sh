@@ -45,6 +45,7 @@ MADE_RUN_DOCKER=false
 declare -A NODE=(
 	[m1]="$NET.11 z1 manager" [m2]="$NET.12 z2 manager" [m3]="$NET.13 z3 manager"
 	[m4]="$NET.14 z1 manager" [m5]="$NET.15 z2 manager" [r5]="$NET.35 z2 manager"
+	[u1]="$NET.41 z1 manager"
 	[w1]="$NET.21 z1 worker" [w2]="$NET.22 z1 worker" [w3]="$NET.23 z2 worker"
 )
 declare -A PID=()
@@ -260,7 +261,7 @@ bootstrap() {
 	local n=$1 store=${2:-$T/store} timeout=${3:-$WAIT}
 	env CB_ROLE="$(role "$n")" CB_STORE=dir CB_STORE_PATH="$store" CB_ZONE="$(zone "$n")" \
 		CB_NODE_NAME="$n" CB_DOCKER="$DOCKER_BIN -H unix://$RUN/$n.sock" CB_INSTALL=false \
-		CB_JOIN_TIMEOUT="$timeout" CB_STATE_DIR="$T/$n/state" "${STACK_ENV[@]}" \
+		CB_JOIN_TIMEOUT="$timeout" CB_AUTOLOCK="${AUTOLOCK:-true}" CB_STATE_DIR="$T/$n/state" "${STACK_ENV[@]}" \
 		nsenter --net="/var/run/netns/$TAG-$n" bash "$BOOTSTRAP" >>"$T/$n.bootstrap.log" 2>&1
 }
 
@@ -434,6 +435,11 @@ ghost_gone() { ! dk m1 node inspect "$OLD_M5" >/dev/null 2>&1; }
 m3_kept() { [[ $(dk m1 node inspect --format '{{.Spec.Role}}' "$M3_ID") == manager ]]; }
 m2_untouched() { dk m1 node inspect "$M2_ID" >/dev/null; }
 m3_back() { bootstrap m3 && eventually managers_reachable m1 5; }
+# A swarm of its own (u1, its own store) initialised with CB_AUTOLOCK=false.
+unlocked_init() { AUTOLOCK=false bootstrap u1 "$T/store-u1" && [[ $(swarm_state u1) == active ]]; }
+autolock_off() { [[ $(dk u1 info --format '{{.Swarm.Cluster.Spec.EncryptionConfig.AutoLockManagers}}') == false ]]; }
+no_unlock_key() { [[ -f $T/store-u1/manager-token && ! -e $T/store-u1/unlock-key ]]; }
+u1_active() { [[ $(swarm_state u1) == active ]]; }
 final_rerun() { bootstrap m1 && same_swarm m1 m2 m3 m4 r5 && managers_reachable m1 5; }
 
 main() {
@@ -573,6 +579,16 @@ main() {
 	node_start m3
 	check "m3 restarts, unlocks from the store: 5 managers reachable" m3_back
 	check "a final rerun on m1 keeps the same swarm and 5 managers" final_rerun
+
+	phase "CB_AUTOLOCK=false: a swarm without autolock"
+	node_start u1
+	mkdir -p "$T/store-u1"
+	require "u1 initialises a swarm of its own with CB_AUTOLOCK=false" unlocked_init
+	check "autolock is off" autolock_off
+	check "the store holds the tokens but no unlock key" no_unlock_key
+	node_stop u1
+	node_start u1
+	check "restarted, u1 is active without an unlock (not locked)" eventually u1_active
 	phase "done"
 }
 

@@ -25,10 +25,15 @@ func (b *builder) serviceAccounts() error {
 	return err
 }
 
-// account makes a role's service account with nodeRoles.
+// account makes a role's service account with nodeRoles. Its id takes a suffix from the
+// network's name, which Pulumi picks anew on every creation: a fixed <stack>-<role>
+// would collide with a second checkout's stack of the same name in the project (issue
+// 11, item 2).
 func (b *builder) account(role, short string) (*serviceaccount.Account, error) {
 	sa, err := serviceaccount.NewAccount(b.ctx, b.name+"-"+role, &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(gcpname.Name(30, b.ctx.Stack(), short)),
+		AccountId: b.args.Network.NetworkName.ApplyT(func(seed string) string {
+			return gcpname.Unique(30, seed, b.ctx.Stack(), short)
+		}).(pulumi.StringOutput),
 		DisplayName: pulumi.Sprintf("%s of %s", role, b.cluster),
 		Project:     pulumi.String(b.s.Project),
 	}, b.parent)

@@ -72,8 +72,9 @@ func TestCreateGivesEveryGCPResourceANameAndSelfLink(t *testing.T) {
 	res, err := s.Create(context.Background(), &pulumirpc.CreateRequest{Urn: urn, Properties: marshal(t, resource.PropertyMap{})})
 	require.NoError(t, err)
 	out := unmarshal(t, res.GetProperties())
-	assert.Equal(t, "x", out["name"].StringValue())
-	assert.Equal(t, "https://www.googleapis.com/compute/v1/projects/demo/anyNewThings/x", out["selfLink"].StringValue())
+	name := out["name"].StringValue()
+	assert.Regexp(t, `^x-[0-9a-f]{7}$`, name, "Pulumi's auto-name, as the harness records it")
+	assert.Equal(t, "https://www.googleapis.com/compute/v1/projects/demo/anyNewThings/"+name, out["selfLink"].StringValue())
 }
 
 func TestInvokesAreAnsweredFromTheHarnessInTheConfiguredRegion(t *testing.T) {
