@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/clusterbench/clusterbench/internal/comparison"
+	"github.com/clusterbench/clusterbench/internal/cost"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/clusterbench/clusterbench/internal/report"
 )
@@ -41,13 +42,14 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 	if monitoring == "" {
 		monitoring = "none"
 	}
-	est := p.price(doc.Inventory, doc.Regions, monitoring)
+	est := p.price(doc.Inventory, doc.Regions, monitoring, cost.DefaultPrometheusPlan())
 	custom := doc.Inventory.Custom()
 	st := report.Stack{
 		Stack: doc.Inventory.Stack, Status: report.StatusOK,
 		Resources: report.Resources{Total: len(custom), ByType: inventory.CountByType(custom),
 			Components: inventory.CountByType(doc.Inventory.Components())},
 		MonthlyCostUSD: est.MonthlyUSD, CostBreakdown: est.Lines, Unpriced: est.Unpriced, Excluded: est.Excluded,
+		Monitoring:     est.Monitoring,
 		CostByCategory: report.CostByCategory(est.Lines, comparison.ControlPlaneMachines(doc.Inventory)),
 	}
 	for _, cloud := range inventory.SortedKeys(doc.Regions) {

@@ -61,15 +61,19 @@ func validFormat(f string) bool {
 }
 
 // price prices one inventory for the given regions (cloud → region) and monitoring.
-func (p *pricing) price(inv *inventory.Inventory, regions map[string]string, monitoring string) cost.Estimate {
+func (p *pricing) price(inv *inventory.Inventory, regions map[string]string, monitoring string, plan cost.PrometheusPlan) cost.Estimate {
 	return cost.Price(inv, cost.Options{
 		Catalog: p.catalog, Usage: p.usage, Regions: regions, GKEFreeTier: p.flags.gkeFreeTier, Monitoring: monitoring,
+		Prometheus: plan,
 	})
 }
 
 // priceStack prices an evaluated stack from its spec.
 func (p *pricing) priceStack(inv *inventory.Inventory, s *spec.Spec) cost.Estimate {
-	return p.price(inv, map[string]string{s.Cloud: s.Region}, s.Monitoring)
+	return cost.Price(inv, cost.Options{
+		Catalog: p.catalog, Usage: p.usage, Regions: map[string]string{s.Cloud: s.Region}, GKEFreeTier: p.flags.gkeFreeTier,
+		Monitoring: s.Monitoring, Prometheus: cost.PrometheusPlanFor(s), Demo: s.Demo,
+	})
 }
 
 func (p *pricing) info() report.CatalogInfo {

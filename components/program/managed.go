@@ -1,6 +1,7 @@
 package program
 
 import (
+	"github.com/clusterbench/clusterbench/components/kubeaddons"
 	"github.com/clusterbench/clusterbench/components/managed"
 	"github.com/clusterbench/clusterbench/components/network"
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -44,7 +45,14 @@ func buildEKS(ctx *pulumi.Context, s *spec.Spec) error {
 	ctx.Export("oidcProviderArn", cluster.OidcProviderArn)
 	ctx.Export("nodeRoleArn", cluster.NodeRoleArn)
 	ctx.Export("kubeconfig", cluster.Kubeconfig)
-	return nil
+	return addons(ctx, s, cluster.Kubeconfig, cluster)
+}
+
+// addons: monitoring and the demo, through the Kubernetes provider configured from the
+// cluster's kubeconfig, once the cluster and its nodes exist.
+func addons(ctx *pulumi.Context, s *spec.Spec, kubeconfig pulumi.StringOutput, cluster pulumi.Resource) error {
+	_, err := kubeaddons.New(ctx, "addons", &kubeaddons.Args{Spec: s, Kubeconfig: kubeconfig}, pulumi.DependsOn([]pulumi.Resource{cluster}))
+	return err
 }
 
 // buildGKE: the VPC network, then the GKE cluster in it.
@@ -80,5 +88,5 @@ func buildGKE(ctx *pulumi.Context, s *spec.Spec) error {
 	ctx.Export("endpoint", cluster.Endpoint)
 	ctx.Export("location", pulumi.String(cluster.Location))
 	ctx.Export("kubeconfig", cluster.Kubeconfig)
-	return nil
+	return addons(ctx, s, cluster.Kubeconfig, cluster)
 }

@@ -15,7 +15,8 @@ var defaultMachineTypes = map[string]struct{ controlPlane, worker string }{
 }
 
 // objectKeys are the keys written as YAML objects; their fields become dotted keys.
-var objectKeys = map[string]bool{"controlPlane": true, "workers": true, "network": true, "endpoint": true, "swarm": true}
+var objectKeys = map[string]bool{"controlPlane": true, "workers": true, "network": true, "endpoint": true, "swarm": true,
+	"prometheus": true, "datadog": true}
 
 // knownKeys are every key of the contract, dotted. Anything else under clusterbench: is
 // an error: a typo must not silently fall back to a default.
@@ -26,7 +27,24 @@ var knownKeys = []string{
 	"network.cidr", "network.privateNodes", "network.natGateways", "network.flowLogs",
 	"endpoint.public", "adminPrincipals", "deletionProtection", "kubernetesVersion", "monitoring",
 	"swarm.managersRunWorkloads",
+	"demo", "prometheus.retentionDays", "prometheus.volumeGb", "datadog.site", SecretDatadogAPIKey,
 }
+
+// SecretDatadogAPIKey is the one clusterbench key that must be a Pulumi secret (and the
+// only one that may be).
+const SecretDatadogAPIKey = "datadogApiKey"
+
+// Defaults of the monitoring settings, defined here once: the components, the cost
+// engine and the docs read them from the spec.
+const (
+	DefaultPrometheusRetentionDays = 15
+	DefaultPrometheusVolumeGb      = 20
+	DefaultDatadogSite             = "datadoghq.com"
+)
+
+// DatadogSites are the Datadog sites an agent can report to (Datadog docs, "Getting
+// Started with Datadog Sites").
+var DatadogSites = []string{"datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ap2.datadoghq.com", "ddog-gov.com"}
 
 // Input is a stack's raw configuration as the Pulumi CLI hands it to a program:
 // "namespace:key" → string, structured values as JSON text.
@@ -87,6 +105,15 @@ func flatten(in Input, ps *problems) map[string]value {
 			continue
 		}
 		raw := in.Config[full]
+		if key == SecretDatadogAPIKey {
+			if !secret[full] {
+				// The value is not echoed: it is a credential, now in a file in clear.
+				ps.add(key, "(plain text)", "must be a Pulumi secret: set it with `pulumi config set --secret %s <key>` so the stack file holds it encrypted (secure:), never in clear", full)
+				continue
+			}
+			put(key, raw)
+			continue
+		}
 		if secret[full] {
 			ps.add(key, "[secret]", "must not be a secret: clusterbench keys decide which resources exist and are read offline")
 			continue
@@ -153,7 +180,16 @@ func read(s *Spec, vals map[string]value, cfg map[string]string, ps *problems) {
 	s.AdminPrincipals = r.list("adminPrincipals")
 	s.DeletionProtection = r.boolean("deletionProtection", true)
 	s.KubernetesVersion = r.str("kubernetesVersion", "1.35")
-	s.Monitoring = r.enum("monitoring", "none", "none", "prometheus", "datadog")
+	s.Monitoring = r.enum("monitoring", MonitoringNone, MonitoringNone, MonitoringPrometheus, MonitoringDatadog)
+	s.Prometheus.RetentionDays = r.integer("prometheus.retentionDays", DefaultPrometheusRetentionDays)
+	s.Prometheus.VolumeGb = r.integer("prometheus.volumeGb", DefaultPrometheusVolumeGb)
+	s.Datadog.Site = r.enum("datadog.site", DefaultDatadogSite, DatadogSites...)
+	if v, ok := vals[SecretDatadogAPIKey]; ok {
+		if text, isString := v.v.(string); isString {
+			s.Datadog.apiKey = func() string { return text }
+		}
+	}
+	s.Demo = r.boolean("demo", false)
 	s.Swarm.ManagersRunWorkloads = r.boolean("swarm.managersRunWorkloads", false)
 }
 

@@ -48,8 +48,49 @@ type Spec struct {
 	DeletionProtection bool
 	KubernetesVersion  string
 	Monitoring         string
-	Swarm              SwarmSettings
+	Prometheus         PrometheusSettings
+	Datadog            DatadogSettings
+	// Demo deploys the two-tier demo service spread over nodes and zones.
+	Demo  bool
+	Swarm SwarmSettings
 }
+
+// Monitoring choices (clusterbench:monitoring).
+const (
+	MonitoringNone       = "none"
+	MonitoringPrometheus = "prometheus"
+	MonitoringDatadog    = "datadog"
+)
+
+// PrometheusSettings size Prometheus (the prometheus object).
+type PrometheusSettings struct {
+	// RetentionDays is how long Prometheus keeps samples.
+	RetentionDays int
+	// VolumeGb is the persistent volume its time-series database lives on.
+	VolumeGb int
+}
+
+// DatadogSettings configure the Datadog agent (the datadog object and datadogApiKey).
+type DatadogSettings struct {
+	// Site is the Datadog site the agent reports to (datadoghq.com, datadoghq.eu…).
+	Site string
+	// apiKey returns clusterbench:datadogApiKey, a Pulumi secret. A function, not a
+	// string: fmt prints a function as an address, so a spec dumped with %v or %#v never
+	// shows the key, and it never reaches a log, an output or an inventory in clear.
+	apiKey func() string
+}
+
+// APIKey is the Datadog API key as the stack file holds it (offline: a placeholder).
+// Callers wrap it in pulumi.ToSecret before it enters any resource.
+func (d DatadogSettings) APIKey() string {
+	if d.apiKey == nil {
+		return ""
+	}
+	return d.apiKey()
+}
+
+// HasAPIKey reports whether the stack sets clusterbench:datadogApiKey.
+func (d DatadogSettings) HasAPIKey() bool { return d.APIKey() != "" }
 
 // ControlPlane sizes the control plane (etcd members, swarm managers; ignored by
 // managed clusters, whose control plane the provider runs).

@@ -46,6 +46,7 @@ func validate(s *Spec, vals map[string]value, opts Options, ps *problems) {
 	validateAccess(s, set, ps)
 	validateVersion(s, set, opts, ps)
 	validateSwarm(s, set, ps)
+	validateMonitoring(s, set, ps)
 }
 
 func validateZones(s *Spec, ps *problems) {
@@ -260,5 +261,55 @@ func validateVersion(s *Spec, set func(string) bool, opts Options, ps *problems)
 func validateSwarm(s *Spec, set func(string) bool, ps *problems) {
 	if s.Orchestrator != Swarm && set("swarm.managersRunWorkloads") {
 		ps.warn("swarm.managersRunWorkloads", strconv.FormatBool(s.Swarm.ManagersRunWorkloads), "ignored: only Docker Swarm has managers (orchestrator is %s)", s.Orchestrator)
+	}
+}
+
+// validateMonitoring: Datadog needs its key; Prometheus's sizes are bounded; settings of
+// the choice not made are ignored with a warning. On Swarm a drained manager runs no
+// task at all, global services included (Swarm has no toleration, unlike a DaemonSet),
+// so monitoring there needs managers that run tasks.
+// nodeDiskReserveGb is what a node's root disk keeps for the system and images when
+// Prometheus's data shares it.
+const nodeDiskReserveGb = 20
+
+func validateMonitoring(s *Spec, set func(string) bool, ps *problems) {
+	if s.Monitoring == MonitoringDatadog && !s.Datadog.HasAPIKey() {
+		ps.add(SecretDatadogAPIKey, "", "required with monitoring: datadog: set it with `pulumi config set --secret %s:%s <key>` (a Pulumi secret)", Namespace, SecretDatadogAPIKey)
+	}
+	if d := s.Prometheus.RetentionDays; d < 1 || d > 365 {
+		ps.add("prometheus.retentionDays", strconv.Itoa(d), "must be between 1 and 365 days")
+	}
+	if gb := s.Prometheus.VolumeGb; gb < 10 || gb > 16384 {
+		ps.add("prometheus.volumeGb", strconv.Itoa(gb), "must be between 10 and 16384 GB")
+	}
+	// Self-managed clusters have no CSI driver and Swarm no volume driver: there the
+	// time-series database lives on the hosting node's root disk (a worker's; Swarm
+	// managers that run workloads get the workers' disk), which must hold it and the
+	// system.
+	if s.Monitoring == MonitoringPrometheus && s.Orchestrator != Managed && s.Prometheus.VolumeGb+nodeDiskReserveGb > s.Workers.DiskGb {
+		ps.add("prometheus.volumeGb", strconv.Itoa(s.Prometheus.VolumeGb), "must leave %d GB of workers.diskGb (%d) to the system and images: on %s Prometheus keeps its data on the hosting node's root disk (no volume driver); lower it or raise workers.diskGb", nodeDiskReserveGb, s.Workers.DiskGb, s.Orchestrator)
+	}
+	ignored := map[string][]string{
+		MonitoringPrometheus: {"datadog.site", SecretDatadogAPIKey},
+		MonitoringDatadog:    {"prometheus.retentionDays", "prometheus.volumeGb"},
+		MonitoringNone:       {"datadog.site", SecretDatadogAPIKey, "prometheus.retentionDays", "prometheus.volumeGb"},
+	}
+	for _, k := range ignored[s.Monitoring] {
+		if set(k) {
+			ps.warn(k, "", "ignored: monitoring is %s", s.Monitoring)
+		}
+	}
+	// The self-managed bootstrap does not install the charts or the demo yet: a stack that
+	// asked for them would be priced for what it never runs.
+	if s.Orchestrator == SelfManaged {
+		if s.Monitoring != MonitoringNone {
+			ps.add("monitoring", s.Monitoring, "is not deployed on selfmanaged clusters yet (the kubeadm bootstrap does not install the charts); use none here, or managed or swarm; compare still prices both choices for this cluster")
+		}
+		if s.Demo {
+			ps.add("demo", "true", "is not deployed on selfmanaged clusters yet (the kubeadm bootstrap does not apply its manifests); use false here, or managed or swarm")
+		}
+	}
+	if s.Orchestrator == Swarm && s.Monitoring != MonitoringNone && !s.Swarm.ManagersRunWorkloads {
+		ps.add("monitoring", s.Monitoring, "on Swarm needs swarm.managersRunWorkloads: true: a drained manager runs no task, not even a global service's, so its metrics would go uncollected (and Prometheus, which discovers the swarm through a manager's Docker API, could not run at all); set clusterbench:swarm.managersRunWorkloads: true, or monitoring: none")
 	}
 }

@@ -47,7 +47,7 @@ func NewAwsSwarm(ctx *pulumi.Context, name string, args *AwsArgs, opts ...pulumi
 	}
 	b := &awsBuilder{ctx: ctx, name: name, args: args, s: args.Spec, parent: pulumi.Parent(c)}
 	b.storePath = awsStorePath(ctx.Stack(), args.Network.VpcID)
-	steps := []func() error{b.firewall, b.iam, b.loadBalancer, b.managers, b.workers}
+	steps := []func() error{b.firewall, b.iam, b.datadogKey, b.loadBalancer, b.managers, b.workers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -96,7 +96,7 @@ type awsBuilder struct {
 
 func (b *awsBuilder) userData(role, zone string) pulumi.StringOutput {
 	return b.storePath.ApplyT(func(path string) (string, error) {
-		return userData(awsSettings(b.s, path), role, zone)
+		return userData(b.s, awsSettings(b.s, path), role, zone)
 	}).(pulumi.StringOutput)
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/clusterbench/clusterbench/components/monitoring"
+	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -98,6 +100,10 @@ func (b *awsBuilder) awsRules() []awsRule {
 		{name: "vxlan", group: cluster, protocol: "udp", port: portVxlan, fromSG: cluster, why: "overlay network (VXLAN) between cluster nodes"},
 		// Encrypted overlay networks carry VXLAN in IPsec ESP.
 		{name: "esp", group: cluster, protocol: "50", fromSG: cluster, why: "encrypted overlay (IPsec ESP) between cluster nodes"},
+	}
+	// Prometheus on the managers scrapes dockerd's metrics on every node's private address.
+	if b.s.Monitoring == spec.MonitoringPrometheus {
+		rules = append(rules, awsRule{name: "dockerd-metrics", group: cluster, protocol: "tcp", port: monitoring.DockerdMetricsPort, fromSG: b.managersSG, why: "dockerd metrics to Prometheus on the managers"})
 	}
 	// The routing mesh takes published ports from the load balancer to the tasks.
 	for _, port := range PublishedPorts {

@@ -23,22 +23,22 @@ var (
 // addresses, nothing else.
 func (b *awsBuilder) iam() error {
 	var err error
-	if b.managerProfile, err = b.nodeRole(RoleManager, StoreKeys, managerStoreActions); err != nil {
+	if b.managerProfile, err = b.nodeRole(RoleManager, StoreKeys, managerStoreActions, managerReadOnlyKeys(b.s)); err != nil {
 		return err
 	}
-	b.workerProfile, err = b.nodeRole(RoleWorker, WorkerKeys, workerStoreActions)
+	b.workerProfile, err = b.nodeRole(RoleWorker, WorkerKeys, workerStoreActions, nil)
 	return err
 }
 
 // nodeRole is a role EC2 instances assume, its store policy and its instance profile.
-func (b *awsBuilder) nodeRole(role string, keys, actions []string) (*iam.InstanceProfile, error) {
+func (b *awsBuilder) nodeRole(role string, keys, actions, readOnly []string) (*iam.InstanceProfile, error) {
 	rname := fmt.Sprintf("%s-%s", b.name, role)
 	r, err := iam.NewRole(b.ctx, rname, &iam.RoleArgs{AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com"))}, b.parent)
 	if err != nil {
 		return nil, err
 	}
 	policy := b.storePath.ApplyT(func(path string) (string, error) {
-		return storePolicy(b.args.Partition, b.s.Region, b.args.AccountID, path, keys, actions)
+		return storePolicy(b.args.Partition, b.s.Region, b.args.AccountID, path, keys, actions, readOnly)
 	}).(pulumi.StringOutput)
 	rp, err := iam.NewRolePolicy(b.ctx, rname+"-store", &iam.RolePolicyArgs{Role: r.ID(), Policy: policy}, b.parent)
 	if err != nil {
@@ -49,11 +49,18 @@ func (b *awsBuilder) nodeRole(role string, keys, actions []string) (*iam.Instanc
 }
 
 // storePolicy allows actions on the named parameters of one store path, each by its
-// full ARN (no wildcard).
-func storePolicy(partition, region, account, path string, keys, actions []string) (string, error) {
-	arns := make([]string, len(keys))
-	for i, k := range keys {
-		arns[i] = fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s/%s", partition, region, account, path, k)
+// full ARN (no wildcard), and ssm:GetParameter alone on the readOnly ones.
+func storePolicy(partition, region, account, path string, keys, actions, readOnly []string) (string, error) {
+	arns := func(keys []string) []string {
+		out := make([]string, len(keys))
+		for i, k := range keys {
+			out[i] = fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s/%s", partition, region, account, path, k)
+		}
+		return out
 	}
-	return iampolicy.Document(iampolicy.Statement{Sid: "SwarmStore", Effect: "Allow", Action: actions, Resource: arns})
+	statements := []iampolicy.Statement{{Sid: "SwarmStore", Effect: "Allow", Action: actions, Resource: arns(keys)}}
+	if len(readOnly) > 0 {
+		statements = append(statements, iampolicy.Statement{Sid: "SwarmStoreRead", Effect: "Allow", Action: []string{"ssm:GetParameter"}, Resource: arns(readOnly)})
+	}
+	return iampolicy.Document(statements...)
 }

@@ -42,7 +42,7 @@ func NewGcpSwarm(ctx *pulumi.Context, name string, args *GcpArgs, opts ...pulumi
 	b := &gcpBuilder{ctx: ctx, name: name, args: args, s: args.Spec, parent: pulumi.Parent(c)}
 	b.storePath = gcpStorePath(ctx.Stack())
 	b.nodeTag, b.managerTag, b.workerTag = name+"-node", name+"-manager", name+"-worker"
-	steps := []func() error{b.iam, b.store, b.firewall, b.loadBalancer, b.managers, b.workers}
+	steps := []func() error{b.iam, b.store, b.datadogKey, b.firewall, b.loadBalancer, b.managers, b.workers}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -86,7 +86,7 @@ type gcpBuilder struct {
 }
 
 func (b *gcpBuilder) userData(role, zone string) (pulumi.StringOutput, error) {
-	script, err := userData(gcpSettings(b.s, b.storePath), role, zone)
+	script, err := userData(b.s, gcpSettings(b.s, b.storePath), role, zone)
 	return pulumi.String(script).ToStringOutput(), err
 }
 

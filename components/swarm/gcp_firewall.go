@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/clusterbench/clusterbench/components/monitoring"
+	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -67,7 +69,7 @@ func (b *gcpBuilder) gcpRules() []gcpRule {
 	for i, p := range PublishedPorts {
 		published[i] = strconv.Itoa(p)
 	}
-	return []gcpRule{
+	rules := []gcpRule{
 		// The Docker API is never reachable, whatever else allows.
 		{name: "deny-docker-api", priority: priorityDockerAPIDeny, deny: true, sourceRange: []string{"0.0.0.0/0"}, targetTags: node,
 			protocols: []protocolPorts{allow("tcp", fmt.Sprintf("%d-%d", dockerAPIFirst, dockerAPILast))}},
@@ -90,6 +92,12 @@ func (b *gcpBuilder) gcpRules() []gcpRule {
 		{name: "deny-internal", priority: priorityInternalDeny, deny: true, sourceRange: internal, targetTags: node,
 			protocols: []protocolPorts{allow("tcp"), allow("udp")}},
 	}
+	// Prometheus on the managers scrapes dockerd's metrics on every node's private address.
+	if b.s.Monitoring == spec.MonitoringPrometheus {
+		rules = append(rules, gcpRule{name: "dockerd-metrics", priority: prioritySwarmAllow, sourceTags: []string{b.managerTag}, targetTags: node,
+			protocols: []protocolPorts{allow("tcp", strconv.Itoa(monitoring.DockerdMetricsPort))}})
+	}
+	return rules
 }
 
 // protocolPorts is one protocol of a rule and its ports (none: every port).

@@ -16,6 +16,7 @@ import (
 	"net"
 	"strconv"
 
+	"github.com/clusterbench/clusterbench/components/monitoring"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/scripts"
 )
@@ -50,6 +51,9 @@ const (
 	KeyWorkerToken  = "worker-token"  // join token for workers
 	KeyUnlockKey    = "unlock-key"    // autolock key: a restarted manager unlocks with it
 	KeyManagerAddrs = "manager-addrs" // where joining nodes find a manager
+	// KeyDatadogAPIKey holds clusterbench:datadogApiKey: Pulumi writes it (a secret),
+	// managers only read it, and the init manager turns it into a Swarm secret.
+	KeyDatadogAPIKey = "datadog-api-key"
 )
 
 // StoreKeys are every key of a swarm's store; managers read and write all of them.
@@ -90,11 +94,16 @@ type bootstrapSettings map[string]string
 
 // userData renders the bootstrap script for one role. zone is the manager's zone; a
 // worker group spans zones, so its nodes read their zone from the instance metadata
-// (CB_ZONE empty).
-func userData(common bootstrapSettings, role, zone string) (string, error) {
+// (CB_ZONE empty). Managers also carry the stack files the init manager deploys.
+func userData(s *spec.Spec, common bootstrapSettings, role, zone string) (string, error) {
 	settings := map[string]string{"CB_ROLE": role, "CB_ZONE": zone}
 	for k, v := range common {
 		settings[k] = v
+	}
+	if role == RoleManager {
+		for k, v := range monitoring.SwarmManagerSettings(s) {
+			settings[k] = v
+		}
 	}
 	return scripts.Render(scripts.SwarmBootstrap, settings)
 }
@@ -109,9 +118,10 @@ func gcpSettings(s *spec.Spec, storePath string) bootstrapSettings {
 	return commonSettings(s, "gcp-secret", storePath, "CB_PROJECT", s.Project)
 }
 
-// commonSettings are the settings of every node of a swarm.
+// commonSettings are the settings of every node of a swarm; the stack files reach the
+// managers only (managerSettings).
 func commonSettings(s *spec.Spec, store, storePath, cloudKey, cloudValue string) bootstrapSettings {
-	return bootstrapSettings{
+	settings := bootstrapSettings{
 		"CB_STORE":                  store,
 		"CB_STORE_PATH":             storePath,
 		cloudKey:                    cloudValue,
@@ -120,6 +130,10 @@ func commonSettings(s *spec.Spec, store, storePath, cloudKey, cloudValue string)
 		"CB_AUTOLOCK":               "true", // managers' Raft keys stay locked after a restart
 		"CB_ADDR_POOL":              overlayAddressPool(s.Network.Cidr),
 	}
+	for k, v := range monitoring.SwarmSettings(s) {
+		settings[k] = v
+	}
+	return settings
 }
 
 // overlayPools are the address pools swarm may carve overlay networks from, in order of

@@ -691,7 +691,7 @@ func settingsOf(t *testing.T, script string) map[string]string {
 // never a token (the tokens exist only in the store, written by the first manager).
 func TestUserDataPerRole(t *testing.T) {
 	common := func(extra map[string]string) map[string]string {
-		out := map[string]string{"CB_MANAGERS_RUN_WORKLOADS": "false", "CB_INSTALL": "true", "CB_ADDR_POOL": "10.128.0.0/12", "CB_AUTOLOCK": "true"}
+		out := map[string]string{"CB_MANAGERS_RUN_WORKLOADS": "false", "CB_INSTALL": "true", "CB_ADDR_POOL": "10.128.0.0/12", "CB_AUTOLOCK": "true", "CB_MONITORING": "none", "CB_DEMO": "false"}
 		for k, v := range extra {
 			out[k] = v
 		}

@@ -41,6 +41,9 @@ func evaluateWith(t *testing.T, opts harness.Options, stack string, overrides ..
 			continue
 		}
 		in.Config[overrides[i]] = overrides[i+1]
+		if overrides[i] == "clusterbench:datadogApiKey" { // the one key that must be a Pulumi secret
+			in.SecretKeys = append(in.SecretKeys, overrides[i])
+		}
 	}
 	s, _, err := spec.Parse(in, program.SpecOptions())
 	require.NoError(t, err, "%s %v", stack, overrides)
@@ -133,8 +136,15 @@ func TestEverySpecVariantChangesItsCell(t *testing.T) {
 			"1.35: in standard support", "1.32: in extended support", ""},
 		{"upgrades", "kops-aws", []string{"clusterbench:kubernetesVersion", "1.34"},
 			"kubectl 1.35 from pkgs.k8s.io", "kubectl 1.34 from pkgs.k8s.io", ""},
-		{"observability", "swarm-aws", []string{"clusterbench:monitoring", "datadog"},
-			"clusterbench:monitoring = none", "clusterbench:monitoring = datadog: priced, but not installed", ""},
+		{"observability", "swarm-aws", []string{"clusterbench:monitoring", "datadog", "clusterbench:datadogApiKey", "fake-key-for-tests",
+			"clusterbench:swarm", `{"managersRunWorkloads": true}`},
+			"no metrics or log shipping", "the agent as a global service on every node", capabilities.Deployed},
+		{"observability", "swarm-gcp", []string{"clusterbench:monitoring", "prometheus", "clusterbench:swarm", `{"managersRunWorkloads": true}`},
+			"clusterbench:monitoring = none", "clusterbench:monitoring = prometheus: deployed by this stack", capabilities.Deployed},
+		{"observability", "eks", []string{"clusterbench:monitoring", "prometheus"},
+			"clusterbench:monitoring = none", "kube-prometheus-stack 82.6.0", ""},
+		{"observability", "gke", []string{"clusterbench:monitoring", "datadog", "clusterbench:datadogApiKey", "fake-key-for-tests"},
+			"clusterbench:monitoring = none", "the datadog chart 3.150.0 (node agents and the cluster agent)", ""},
 		{"observability", "kops-aws", []string{"clusterbench:network", `{"flowLogs": true}`},
 			"", "VPC flow logs to CloudWatch", ""},
 	}

@@ -4,15 +4,18 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/scripts"
 )
 
 // observability says what the stack ships logs and metrics to, from its inventory (log
 // groups, cluster logging settings, flow logs) and its bootstrap, and what
-// clusterbench:monitoring chose (priced, not installed by the program).
+// the monitoring the stack deploys (clusterbench:monitoring: Helm releases on EKS/GKE,
+// a stack on Swarm).
 func observability(st *stack) Capability {
 	var status, value string
 	var details []string
+	deployed, what := st.deployedMonitoring()
 	switch {
 	case st.eks != nil:
 		types := sortedStrings(st.eks.List("enabledClusterLogTypes"))
@@ -28,7 +31,7 @@ func observability(st *stack) Capability {
 		}
 		if _, ok := st.addon("amazon-cloudwatch-observability"); ok {
 			details = append(details, "node and pod metrics and logs: CloudWatch Container Insights (EKS add-on)")
-		} else {
+		} else if deployed == "" {
 			details = append(details, "no node or pod metrics pipeline (the CloudWatch observability add-on is not installed)")
 		}
 	case st.gke != nil:
@@ -46,6 +49,10 @@ func observability(st *stack) Capability {
 		facts := scripts.KubernetesFacts
 		status, value = Deployed, fmt.Sprintf("API server audit log on each member (%s, %d days)", facts.AuditLogPath, facts.AuditLogMaxAgeDays)
 		details = append(details, "no metrics or log shipping: container logs stay on each node")
+	case st.bootstrap == swarmBootstrap && deployed != "":
+		status, value = Deployed, what
+		what = ""
+		details = append(details, "container logs stay on each node (docker service logs)")
 	case st.bootstrap == swarmBootstrap:
 		status, value = Yours, "container logs on each node only (docker service logs); no metrics or log shipping"
 	default:
@@ -60,8 +67,17 @@ func observability(st *stack) Capability {
 			break
 		}
 	}
-	switch st.s.Monitoring {
-	case "prometheus", "datadog":
+	if what != "" {
+		if status == Yours {
+			status, value = Deployed, what
+		} else {
+			details = append(details, what)
+		}
+	}
+	switch {
+	case deployed != "":
+		details = append(details, fmt.Sprintf("clusterbench:monitoring = %s: deployed by this stack", deployed))
+	case st.s.Monitoring == spec.MonitoringPrometheus || st.s.Monitoring == spec.MonitoringDatadog:
 		details = append(details, fmt.Sprintf("clusterbench:monitoring = %s: priced, but not installed by this program (install it yourself)", st.s.Monitoring))
 	default:
 		details = append(details, "clusterbench:monitoring = "+orDefault(st.s.Monitoring, "none"))

@@ -36,7 +36,15 @@ type Usage struct {
 	SnapshotGB                decimal.Decimal `yaml:"snapshotGB"`
 	ObjectStorageGB           decimal.Decimal `yaml:"objectStorageGB"`
 	InterZoneGBPerMonth       decimal.Decimal `yaml:"interZoneGBPerMonth"`
+	// DatadogBilling is onDemand or annual: which Datadog host price applies.
+	DatadogBilling string `yaml:"datadogBilling"`
 }
+
+// Datadog billing terms (datadogBilling).
+const (
+	DatadogOnDemand = "onDemand"
+	DatadogAnnual   = "annual"
+)
 
 // LoadUsage returns a preset by name (small, medium, large) or reads a usage file by
 // path: the file's keys override those of its base preset, the rest stay.
@@ -100,6 +108,9 @@ func ParseUsage(data []byte, path string) (*Usage, error) {
 func (u *Usage) decode(data []byte, name string) error {
 	if problems := decodeStrict(data, u); len(problems) > 0 {
 		return fmt.Errorf("%s: %s", name, strings.Join(problems, "\n"+name+": "))
+	}
+	if u.DatadogBilling != DatadogOnDemand && u.DatadogBilling != DatadogAnnual {
+		return fmt.Errorf("%s: datadogBilling %q: want %s or %s", name, u.DatadogBilling, DatadogOnDemand, DatadogAnnual)
 	}
 	v, t := reflect.ValueOf(u).Elem(), reflect.TypeOf(*u)
 	for i := 0; i < t.NumField(); i++ {

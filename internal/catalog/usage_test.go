@@ -59,3 +59,14 @@ func TestBadUsageFileErrorNamesFileAndKey(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "small, medium, large")
 }
+
+func TestDatadogBillingIsOnDemandOrAnnual(t *testing.T) {
+	u, err := catalog.ParseUsage([]byte("datadogBilling: annual\n"), "team.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, catalog.DatadogAnnual, u.DatadogBilling)
+	small, err := catalog.Preset("small")
+	require.NoError(t, err)
+	assert.Equal(t, catalog.DatadogOnDemand, small.DatadogBilling)
+	_, err = catalog.ParseUsage([]byte("datadogBilling: monthly\n"), "team.yaml")
+	assert.EqualError(t, err, `team.yaml: datadogBilling "monthly": want onDemand or annual`)
+}

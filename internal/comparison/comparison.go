@@ -52,6 +52,7 @@ func stackColumn(ev evaluate.Evaluation, price Pricer) report.Stack {
 	}
 	est := price(ev.Inventory, ev.Spec)
 	st.MonthlyCostUSD, st.CostBreakdown, st.Unpriced, st.Excluded = est.MonthlyUSD, est.Lines, est.Unpriced, est.Excluded
+	st.Monitoring = est.Monitoring
 	st.CostByCategory = report.CostByCategory(est.Lines, ControlPlaneMachines(ev.Inventory))
 	ft := faulttolerance.Assess(ev.Inventory, ev.Spec)
 	st.FaultTolerance = &ft

@@ -33,4 +33,6 @@ type Estimate struct {
 	Lines      []Line     `json:"costBreakdown"`
 	Unpriced   []Unpriced `json:"unpriced"`
 	Excluded   []string   `json:"excluded"`
+	// Monitoring prices both monitoring choices for the inventory's cluster.
+	Monitoring *MonitoringComparison `json:"monitoring"`
 }

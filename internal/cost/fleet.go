@@ -48,11 +48,27 @@ func (p *pricer) fleetOf(r inventory.Resource) (f fleet, ok bool, err error) {
 	return f, true, err
 }
 
+// fleetOutsideRule reads a fleet outside a rule (monitoring's host count): an
+// implausible input, which stops the resource's pricing inside a rule, is an error here
+// too instead of a panic; the resource is then among the unpriced and counts no hosts.
+func (p *pricer) fleetOutsideRule(r inventory.Resource) (f fleet, ok bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			bad, isBad := v.(implausible)
+			if !isBad {
+				panic(v)
+			}
+			f, ok, err = fleet{}, true, bad
+		}
+	}()
+	return p.fleetOf(r)
+}
+
 // fleetReaders read fleets, one per type (aws.go, gcp.go).
 var fleetReaders = map[string]func(p *pricer, r inventory.Resource) (fleet, error){}
 
 // priceFleet is the rule of every fleet type: machine hours, disks, public IPv4
-// addresses, and a Datadog host each when monitoring is datadog.
+// addresses (Datadog's host fees are monitoring lines: monitoring.go).
 func priceFleet(p *pricer, r inventory.Resource) error {
 	f, _, err := p.fleetOf(r)
 	if err != nil {
@@ -86,16 +102,8 @@ func priceFleet(p *pricer, r inventory.Resource) error {
 		p.add(r, charge{key: f.cloud + "/" + f.region + "/" + svc.publicIP, quantity: hours(f.instances),
 			note: "one public IPv4 address per instance"})
 	}
-	if p.opts.Monitoring == MonitoringDatadog {
-		p.add(r, charge{key: datadogHost, quantity: decimal.NewFromInt(int64(f.instances)),
-			note: "Datadog Infrastructure Pro, on-demand (month to month) price per host"})
-	}
 	return nil
 }
-
-// datadogHost is the Datadog price used: on demand, since estimates are month to month
-// (the annual $15 entry stays in the catalog for a --prices override).
-const datadogHost = "datadog/global/infrastructure-pro/host-on-demand"
 
 func diskNote(f fleet, d disk) string {
 	note := fmt.Sprintf("%d × %d GB %s", f.instances, d.sizeGB, d.typ)

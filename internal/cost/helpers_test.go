@@ -23,7 +23,7 @@ func inv(rs ...inventory.Resource) *inventory.Inventory {
 	return &inventory.Inventory{Stack: "test", Resources: rs}
 }
 
-func options(t *testing.T) cost.Options {
+func options(t testing.TB) cost.Options {
 	t.Helper()
 	cat, err := catalog.Default()
 	require.NoError(t, err)

@@ -18,8 +18,15 @@ type Options struct {
 	Regions map[string]string
 	// GKEFreeTier applies the GKE free-tier credit to one zonal or Autopilot cluster.
 	GKEFreeTier bool
-	// Monitoring is "none", "prometheus" or "datadog" (a per-host line for every instance).
+	// Monitoring is "none", "prometheus" or "datadog": the configured choice's billed
+	// lines join the estimate; both choices are priced in Estimate.Monitoring.
 	Monitoring string
+	// Demo: the stack runs the demo service (clusterbench:demo); on Kubernetes its web
+	// tier's LoadBalancer Service makes the cloud create a load balancer at run time.
+	Demo bool
+	// Prometheus is what Prometheus reserves (PrometheusPlanFor); the zero plan is
+	// DefaultPrometheusPlan.
+	Prometheus PrometheusPlan
 }
 
 // Monitoring values that change the estimate.
@@ -36,7 +43,11 @@ func Price(inv *inventory.Inventory, opts Options) Estimate {
 		p.priceResource(r)
 	}
 	p.interZoneTraffic()
-	return p.estimate()
+	m := p.monitoringComparison()
+	p.addMonitoringLines(m)
+	est := p.estimate()
+	est.Monitoring = m
+	return est
 }
 
 // rule prices one resource by adding lines; an error makes the resource Unpriced.

@@ -46,11 +46,14 @@ func (p *pricer) excluded() []string {
 	if len(zonesOf(p.inv, "aws")) <= 1 && len(zonesOf(p.inv, "gcp")) <= 1 {
 		out = append(out, "Inter-zone traffic is not priced: the inventory places nothing of one cloud in more than one zone.")
 	}
+	if p.opts.Demo && p.opts.Prometheus.Orchestrator != "swarm" {
+		out = append(out, "The demo's web tier is a Kubernetes Service of type LoadBalancer: the cloud load balancer created for it at run time (and its traffic) is not priced.")
+	}
 	switch p.opts.Monitoring {
 	case MonitoringPrometheus:
-		out = append(out, "Prometheus runs on the cluster's own nodes: its CPU and memory are in the node prices, its storage volumes are created by Kubernetes at run time and not priced.")
+		out = append(out, "Prometheus runs on the cluster's own nodes: the share of node capacity its requests take is already in the node prices (the monitoring comparison shows it); its volume is priced, its network traffic and Grafana's users are not.")
 	case MonitoringDatadog:
-		out = append(out, "Datadog is priced per host at its on-demand Infrastructure Pro rate; custom metrics, logs and APM are not priced.")
+		out = append(out, "Datadog is priced per host at its Infrastructure Pro rate (usage datadogBilling); custom metrics, logs, APM and the node capacity its agent takes are not priced.")
 	}
 	return out
 }

@@ -102,7 +102,7 @@ func TestJSONHasACapabilitiesObjectPerEvaluatedStack(t *testing.T) {
 func TestCSVCarriesNoCapabilities(t *testing.T) {
 	out := render(t, sampleComparison(), "csv")
 	assert.NotContains(t, out, "networkPolicy")
-	assert.True(t, strings.HasPrefix(out, strings.Join(csvHeader, ",")+"\n"))
+	assert.True(t, strings.HasPrefix(out, strings.Join(append(append([]string{}, csvHeader...), monitoringCSVHeader...), ",")+"\n"))
 }
 
 // A report with no capabilities (cost --preview) has no section in any format.

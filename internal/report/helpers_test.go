@@ -35,6 +35,11 @@ func sampleComparison() *Comparison {
 						Quantity: 100, Unit: "GB", UnitPriceUSD: 0.045, MonthlyUSD: 4.5, UsageBased: true},
 				},
 				Excluded: []string{"load balancers and volumes that Kubernetes creates at run time"},
+				Monitoring: &cost.MonitoringComparison{
+					Configured: "prometheus", Hosts: 3,
+					Prometheus: cost.MonitoringChoice{Choice: "prometheus", MonthlyUSD: 31.97, BilledUSD: 1.60},
+					Datadog:    cost.MonitoringChoice{Choice: "datadog", MonthlyUSD: 54, BilledUSD: 54},
+				},
 				FaultTolerance: &faulttolerance.Assessment{
 					ControlPlaneManagedBy: "provider", ControlPlaneFailuresTolerated: 1, ZoneLossSurvivable: true,
 					WorkerCapacityAfterZoneLoss: 0.67, SLA: &sla,
@@ -54,6 +59,11 @@ func sampleComparison() *Comparison {
 				},
 				Unpriced: []cost.Unpriced{{Resource: "swarm-backups", Type: "gcp:storage/bucket:Bucket", Reason: "no price for key gcs/standard/us-central1"}},
 				Excluded: []string{"load balancers and volumes that Kubernetes creates at run time", "data transfer to the internet"},
+				Monitoring: &cost.MonitoringComparison{
+					Configured: "none", Hosts: 6,
+					Prometheus: cost.MonitoringChoice{Choice: "prometheus", MonthlyUSD: 40.13},
+					Datadog:    cost.MonitoringChoice{Choice: "datadog", MonthlyUSD: 108, BilledUSD: 108},
+				},
 				FaultTolerance: &faulttolerance.Assessment{
 					ControlPlaneManagedBy: "you", ControlPlaneMembers: 3, ControlPlaneFailuresTolerated: 1,
 					WorkerCapacityAfterZoneLoss: 0,

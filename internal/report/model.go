@@ -47,6 +47,7 @@ type Stack struct {
 	CostBreakdown  []cost.Line                `json:"costBreakdown"`
 	Unpriced       []cost.Unpriced            `json:"unpriced"`
 	Excluded       []string                   `json:"excluded"`
+	Monitoring     *cost.MonitoringComparison `json:"monitoring"`
 	FaultTolerance *faulttolerance.Assessment `json:"faultTolerance"`
 	Capabilities   *capabilities.Set          `json:"capabilities"`
 	Warnings       []string                   `json:"warnings"`

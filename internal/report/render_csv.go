@@ -30,9 +30,11 @@ const (
 // or separators. Text cells that a spreadsheet would run as a formula are neutralised.
 func renderCSV(w io.Writer, c *Comparison) error {
 	cw := csv.NewWriter(w)
-	rows := [][]string{csvHeader}
+	rows := [][]string{append(append([]string{}, csvHeader...), monitoringCSVHeader...)}
 	for _, st := range c.Stacks {
-		rows = append(rows, csvRows(&st)...)
+		for _, row := range csvRows(&st) {
+			rows = append(rows, append(row, monitoringCSV(&st)...))
+		}
 	}
 	for _, r := range rows {
 		for i := range r {

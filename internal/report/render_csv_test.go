@@ -13,7 +13,7 @@ func TestCSVHasOneRowPerCostLineAndOnePerStackWithoutLines(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(render(t, sampleComparison(), "csv"))).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 1+(3+1)+(2+1+1)+1+1, "header; 3 eks lines and a total; 2 swarm-gcp lines, an unpriced item and a total; one row each for kops-aws and broken")
-	assert.Equal(t, csvHeader, rows[0])
+	assert.Equal(t, append(append([]string{}, csvHeader...), monitoringCSVHeader...), rows[0])
 	var firstColumn, kinds []string
 	for _, row := range rows[1:] {
 		firstColumn = append(firstColumn, row[0])
@@ -27,9 +27,10 @@ func TestCSVHasOneRowPerCostLineAndOnePerStackWithoutLines(t *testing.T) {
 		want []string
 	}{
 		{"cost line with plain figures", rows[2], []string{"eks", "ok", "eks-workers", "aws:eks/nodeGroup:NodeGroup",
-			"clusterbench:managed:EksCluster", "2190", "hours", "0.0832", "182.21", "false", "", "cost", ""}},
+			"clusterbench:managed:EksCluster", "2190", "hours", "0.0832", "182.21", "false", "", "cost", "", "prometheus", "31.97", "54.00"}},
+		{"eks total row carries the same monitoring comparison", rows[4][11:], []string{"total", "complete", "prometheus", "31.97", "54.00"}},
 		{"credit is negative", rows[6][:9], []string{"swarm-gcp", "ok", "free-tier", "gcp:container/cluster:Cluster", "", "1", "months", "-74.40", "-74.40"}},
-		{"not-available stack keeps its status and error", rows[9], []string{"kops-aws", "not-available", "", "", "", "", "", "", "", "", "selfmanaged on aws: not built yet", "status", ""}},
+		{"not-available stack keeps its status and error", rows[9], []string{"kops-aws", "not-available", "", "", "", "", "", "", "", "", "selfmanaged on aws: not built yet", "status", "", "", "", ""}},
 		{"error stack keeps its status", rows[10][:2], []string{"broken", "error"}},
 	}
 	for _, tt := range tests {

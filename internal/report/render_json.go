@@ -3,6 +3,8 @@ package report
 import (
 	"encoding/json"
 	"io"
+
+	"github.com/clusterbench/clusterbench/internal/cost"
 )
 
 // renderJSON writes the `compare --format json` contract (DESIGN.md), two-space indented.
@@ -14,7 +16,8 @@ func renderJSON(w io.Writer, c *Comparison) error {
 
 // normalised copies the comparison with every absent list or map made empty, so the
 // JSON shows [] and {} instead of null. The one null the contract keeps is "sla" (nobody
-// promises one); a stack that was not evaluated has a null "faultTolerance".
+// promises one); a stack that was not evaluated has a null "faultTolerance" and
+// "monitoring".
 func normalised(c *Comparison) *Comparison {
 	out := *c
 	out.PriceCatalog.Regions = orEmpty(c.PriceCatalog.Regions)
@@ -39,6 +42,13 @@ func normalisedStack(st Stack) Stack {
 		ft.SinglePointsOfFailure = orEmpty(ft.SinglePointsOfFailure)
 		ft.OperationalDuties = orEmpty(ft.OperationalDuties)
 		st.FaultTolerance = &ft
+	}
+	if st.Monitoring != nil {
+		m := *st.Monitoring
+		for _, c := range []*cost.MonitoringChoice{&m.Prometheus, &m.Datadog} {
+			c.Lines, c.Problems = orEmpty(c.Lines), orEmpty(c.Problems)
+		}
+		st.Monitoring = &m
 	}
 	return st
 }

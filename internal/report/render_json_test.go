@@ -49,8 +49,8 @@ func TestJSONShowsEmptyListsAndOnlyTheContractsNulls(t *testing.T) {
 	var nulls []string
 	walkJSON("", doc, func(path string) { nulls = append(nulls, path) })
 	assert.Equal(t, []string{
-		"stacks.1.faultTolerance.sla", "stacks.2.capabilities", "stacks.2.doctor", "stacks.2.faultTolerance",
-		"stacks.3.capabilities", "stacks.3.doctor", "stacks.3.faultTolerance",
+		"stacks.1.faultTolerance.sla", "stacks.2.capabilities", "stacks.2.doctor", "stacks.2.faultTolerance", "stacks.2.monitoring",
+		"stacks.3.capabilities", "stacks.3.doctor", "stacks.3.faultTolerance", "stacks.3.monitoring",
 	}, nulls)
 	stacks := doc["stacks"].([]any)
 	assert.Equal(t, []any{}, doc["priceCatalog"].(map[string]any)["regions"])

@@ -87,6 +87,8 @@ var stackFacts = []stackFact{
 	{"Resources", func(st *Stack) []string { return lines(strconv.Itoa(st.Resources.Total)) }},
 	{"Components", func(st *Stack) []string { return componentLines(st.Resources.Components) }},
 	{"Monthly cost", func(st *Stack) []string { return lines(StackCost(st)) }},
+	{monitoringLabel, monitoringLines},
+	{monitoringCompareLabel, monitoringCompareLines},
 	{"Control plane managed by", fault(func(a *faulttolerance.Assessment) []string { return lines(a.ControlPlaneManagedBy) })},
 	{"Control-plane members", fault(memberLines)},
 	{"Control-plane failures tolerated", fault(func(a *faulttolerance.Assessment) []string {

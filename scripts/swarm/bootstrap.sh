@@ -36,6 +36,18 @@
 #                              unlocked (with the key from the store). Read at init only.
 #   CB_ADDR_POOL               optional: `swarm init --default-addr-pool` (e.g. 10.128.0.0/12);
 #                              set it when the VPC overlaps Docker's default 10.0.0.0/8 pool.
+#   CB_MONITORING              none | prometheus | datadog (default none). prometheus: dockerd
+#                              serves its metrics on the node's private address only
+#                              (daemon.json metrics-addr <addr>:9323, CB_INSTALL=true).
+#   CB_MONITORING_STACK        managers: the monitoring stack file (components/monitoring/swarm)
+#   CB_PROMETHEUS_CONFIG       managers, prometheus: prometheus-config.yml
+#   CB_PROMETHEUS_RULES        managers, prometheus: prometheus-rules.yml
+#   CB_DEMO                    true | false (default false); CB_DEMO_STACK: demo.yml
+#   CB_RESOLVE_IMAGE           `docker stack deploy --resolve-image` (default always; the local
+#                              test, which reaches no registry, passes never)
+#   CB_STATE_DIR               where the deployed stack files are kept (/var/lib/clusterbench-swarm)
+#   The stacks' own variables (CB_PROMETHEUS_RETENTION_DAYS, CB_PROMETHEUS_VOLUME_GB,
+#   CB_DATADOG_SITE, CB_DEMO_IMAGE) reach `docker stack deploy` through the environment.
 #
 # Store keys (names under CB_STORE_PATH; ssm: <prefix>/<key>, gcp-secret: <prefix>-<key>,
 # dir: <dir>/<key>):
@@ -44,6 +56,8 @@
 #   worker-token   `docker swarm join-token -q worker`    (managers write, workers read)
 #   unlock-key     `docker swarm unlock-key -q` (autolock) (managers only)
 #   manager-addrs  comma-separated reachable manager addresses (managers write, all read)
+#   datadog-api-key  written by Pulumi (a secret), read by managers only: the init manager
+#                  pipes it into the Swarm secret datadog_api_key (never argv, logs or files)
 #
 # Lifecycle (DESIGN.md, Swarm facts; Docker's swarm admin guide):
 # - The node whose conditional create of `lock` succeeds runs `swarm init --autolock` and
@@ -81,6 +95,10 @@ CB_INSTALL=${CB_INSTALL:-false}
 CB_REGION=${CB_REGION:-}
 CB_PROJECT=${CB_PROJECT:-}
 CB_ADDR_POOL=${CB_ADDR_POOL:-}
+CB_MONITORING=${CB_MONITORING:-none}
+CB_DEMO=${CB_DEMO:-false}
+CB_RESOLVE_IMAGE=${CB_RESOLVE_IMAGE:-always}
+CB_STATE_DIR=${CB_STATE_DIR:-/var/lib/clusterbench-swarm}
 CB_AUTOLOCK=${CB_AUTOLOCK:-true}
 
 OVERLAY=cb-overlay
@@ -99,6 +117,9 @@ validate() {
 	[[ $CB_JOIN_TIMEOUT =~ ^[0-9]+$ ]] || die "CB_JOIN_TIMEOUT must be a number of seconds"
 	[[ $CB_MANAGERS_RUN_WORKLOADS == true || $CB_MANAGERS_RUN_WORKLOADS == false ]] || die "CB_MANAGERS_RUN_WORKLOADS must be true or false"
 	[[ $CB_INSTALL == true || $CB_INSTALL == false ]] || die "CB_INSTALL must be true or false"
+	[[ $CB_MONITORING =~ ^(none|prometheus|datadog)$ ]] || die "CB_MONITORING must be none, prometheus or datadog"
+	[[ $CB_DEMO == true || $CB_DEMO == false ]] || die "CB_DEMO must be true or false"
+	[[ $CB_RESOLVE_IMAGE =~ ^(always|changed|never)$ ]] || die "CB_RESOLVE_IMAGE must be always, changed or never"
 	[[ $CB_AUTOLOCK == true || $CB_AUTOLOCK == false ]] || die "CB_AUTOLOCK must be true or false"
 	[[ $CB_DOCKER != *tcp://* && $CB_DOCKER != *:237[56]* ]] || die "CB_DOCKER must not reach the Docker API over TCP"
 	case ${CB_STORE:-} in
@@ -327,6 +348,17 @@ store_wait() {
 # Node setup (cloud only: CB_INSTALL=true).
 # ---------------------------------------------------------------------------------------
 
+# daemon_json ADDR prints /etc/docker/daemon.json. With Prometheus, dockerd serves its
+# metrics on the node's private address only (never 0.0.0.0): managers' Prometheus
+# scrapes ADDR:9323, which the firewall opens between the swarm's nodes alone.
+daemon_json() {
+	if [[ $CB_MONITORING == prometheus ]]; then
+		printf '{\n  "labels": ["zone=%s"],\n  "metrics-addr": "%s:9323"\n}\n' "$CB_ZONE" "$1"
+	else
+		printf '{\n  "labels": ["zone=%s"]\n}\n' "$CB_ZONE"
+	fi
+}
+
 install_docker() {
 	export DEBIAN_FRONTEND=noninteractive
 	local want=()
@@ -339,7 +371,7 @@ install_docker() {
 	# The engine label carries the zone into the swarm (managers copy it to the node label).
 	# No "hosts": the API stays on the local unix socket; no live-restore (swarm refuses it).
 	local conf=/etc/docker/daemon.json want_conf
-	want_conf=$(printf '{\n  "labels": ["zone=%s"]\n}\n' "$CB_ZONE")
+	want_conf=$(daemon_json "${CB_ADVERTISE_ADDR:-$(default_addr)}")
 	mkdir -p /etc/docker
 	if [[ ! -f $conf || $(cat "$conf") != "$want_conf" ]]; then
 		printf '%s\n' "$want_conf" >"$conf"
@@ -624,6 +656,65 @@ manager_pass() {
 	ensure_overlay || log "could not create $OVERLAY (retried on the next run)"
 	if [[ $JOINED_AS_MANAGER == true ]]; then remove_replaced_manager; fi
 	publish_swarm_facts || log "could not update the store (retried on the next run)"
+	deploy_stacks || log "could not deploy the stacks (retried on the next run)"
+}
+
+# deploy_stacks: the manager that initialised the swarm (the lock's holder) deploys the
+# monitoring and demo stacks, and deploys again when their files change. Other managers
+# leave them alone (one deployer, no races).
+deploy_stacks() {
+	[[ $CB_MONITORING != none || $CB_DEMO == true ]] || return 0
+	local holder dir=$CB_STATE_DIR/stacks
+	holder=$(store_get lock) || return 1
+	[[ ${holder%% *} == "$CB_NODE_NAME" ]] || return 0
+	mkdir -p "$dir"
+	chmod 0700 "$dir"
+	if [[ $CB_MONITORING != none ]]; then
+		[[ -n ${CB_MONITORING_STACK:-} ]] || die "CB_MONITORING is $CB_MONITORING but CB_MONITORING_STACK is empty"
+		mkdir -p "$dir/monitoring"
+		printf '%s\n' "$CB_MONITORING_STACK" >"$dir/monitoring/stack.yml"
+		if [[ $CB_MONITORING == prometheus ]]; then
+			printf '%s\n' "${CB_PROMETHEUS_CONFIG:-}" >"$dir/monitoring/prometheus-config.yml"
+			printf '%s\n' "${CB_PROMETHEUS_RULES:-}" >"$dir/monitoring/prometheus-rules.yml"
+		else
+			ensure_datadog_secret || return 1
+		fi
+		deploy_stack monitoring "$dir/monitoring" || return 1
+	fi
+	if [[ $CB_DEMO == true ]]; then
+		[[ -n ${CB_DEMO_STACK:-} ]] || die "CB_DEMO is true but CB_DEMO_STACK is empty"
+		mkdir -p "$dir/demo"
+		printf '%s\n' "$CB_DEMO_STACK" >"$dir/demo/stack.yml"
+		deploy_stack demo "$dir/demo" || return 1
+	fi
+}
+
+# ensure_datadog_secret creates the Swarm secret datadog_api_key from the store: the key
+# goes from the store's output straight into docker's standard input.
+ensure_datadog_secret() {
+	d secret inspect datadog_api_key >/dev/null 2>&1 && return 0
+	store_get datadog-api-key | d secret create --label clusterbench=datadog datadog_api_key - >/dev/null || {
+		log "could not create the Swarm secret datadog_api_key from the store key datadog-api-key"
+		return 1
+	}
+	log "created the Swarm secret datadog_api_key from the store"
+}
+
+# deploy_stack NAME DIR deploys DIR/stack.yml as stack NAME when the files changed since
+# the last deployment or the stack is missing; --prune removes services a new file drops
+# (monitoring switched from prometheus to datadog).
+deploy_stack() {
+	local name=$1 dir=$2 sum
+	sum=$(cat "$dir"/*.yml | sha256sum | cut -c1-12)
+	if [[ $(cat "$dir.deployed" 2>/dev/null) == "$sum" ]] && d stack ls --format '{{.Name}}' | grep -qx "$name"; then
+		return 0
+	fi
+	if ! (cd "$dir" && CB_CONFIG_HASH=$sum d stack deploy --prune --resolve-image "$CB_RESOLVE_IMAGE" -c stack.yml "$name") >"$TMP/deploy" 2>&1; then
+		log "docker stack deploy $name failed: $(tail -c 400 "$TMP/deploy")"
+		return 1
+	fi
+	printf '%s' "$sum" >"$dir.deployed"
+	log "deployed the stack $name ($sum)"
 }
 
 # discover_zone: a worker group spans zones, so its nodes are rendered with CB_ZONE empty

@@ -21,11 +21,12 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BOOTSTRAP=$HERE/bootstrap.sh
+STACKS=$HERE/../../components/monitoring/swarm # the stack files the Pulumi program embeds
 DOCKER_BIN=/usr/bin/docker # Debian's client, matching its dockerd (not /usr/local/bin/docker)
 DOCKERD_BIN=/usr/sbin/dockerd
 TAG=cbsw$$ # bridge and namespace prefix, unique per run
 BR=$TAG
-NET=10.213.0
+NET=${CB_TEST_NET:-10.213.0} # CB_TEST_NET=10.216.0 runs beside another test-swarm
 IMAGE=cbtest/busybox:1
 WAIT=${CB_TEST_WAIT:-90} # seconds any one condition may take
 # CB_TEST_LOGS=DIR keeps the bootstrap and dockerd logs there (everything else is removed).
@@ -254,11 +255,13 @@ cleanup() {
 # ---------------------------------------------------------------------------------------
 
 # bootstrap NAME [STORE [TIMEOUT]]: run bootstrap.sh for the node; its exit status.
+# STACK_ENV (an array) adds settings: the stacks' files and choices.
+STACK_ENV=()
 bootstrap() {
 	local n=$1 store=${2:-$T/store} timeout=${3:-$WAIT}
 	env CB_ROLE="$(role "$n")" CB_STORE=dir CB_STORE_PATH="$store" CB_ZONE="$(zone "$n")" \
 		CB_NODE_NAME="$n" CB_DOCKER="$DOCKER_BIN -H unix://$RUN/$n.sock" CB_INSTALL=false \
-		CB_JOIN_TIMEOUT="$timeout" CB_AUTOLOCK="${AUTOLOCK:-true}" \
+		CB_JOIN_TIMEOUT="$timeout" CB_AUTOLOCK="${AUTOLOCK:-true}" CB_STATE_DIR="$T/$n/state" "${STACK_ENV[@]}" \
 		nsenter --net="/var/run/netns/$TAG-$n" bash "$BOOTSTRAP" >>"$T/$n.bootstrap.log" 2>&1
 }
 
@@ -348,6 +351,57 @@ web_service() { # NAME NETWORK NODE
 	dk m1 service create --quiet --detach --no-resolve-image --name "$1" --network "$2" --endpoint-mode dnsrr \
 		--constraint "node.hostname==$3" --stop-grace-period 1s "$IMAGE" \
 		sh -c 'hostname > /www/index.html; exec httpd -f -p 8080 -h /www' >/dev/null
+}
+
+# --- the monitoring and demo stacks (components/monitoring/swarm) ---
+
+# lock_holder: the manager that initialised the swarm, the one that deploys the stacks.
+lock_holder() { cut -d' ' -f1 "$T/store/lock"; }
+
+# stack_services STACK: "name mode" per service.
+stack_services() { dk m1 stack services "$1" --format '{{.Name}} {{.Mode}}' | sort | tr '\n' ' '; }
+prometheus_stack_deployed() {
+	[[ $(stack_services monitoring) == "monitoring_alertmanager replicated monitoring_cadvisor global monitoring_grafana replicated monitoring_node-exporter global monitoring_prometheus replicated " ]]
+}
+pinned_to_managers() {
+	local svc
+	for svc in prometheus alertmanager grafana; do
+		[[ $(dk m1 service inspect "monitoring_$svc" --format '{{json .Spec.TaskTemplate.Placement.Constraints}}') == '["node.role == manager"]' ]] || return 1
+	done
+}
+configs_created() { [[ $(dk m1 config ls --format '{{.Name}}' | grep -c '^monitoring_prometheus_\(config\|rules\)_') == 2 ]]; }
+demo_running() { tasks_running demo_web 3 && tasks_running demo_backend 3; }
+# web one task per worker; backend on both zones (z1: w1 w2, z2: w3).
+demo_spread() {
+	[[ $(tasks_on demo_web w1) == 1 && $(tasks_on demo_web w2) == 1 && $(tasks_on demo_web w3) == 1 ]] &&
+		(($(tasks_on demo_backend w3) >= 1 && $(tasks_on demo_backend w1) + $(tasks_on demo_backend w2) >= 1))
+}
+# demo_crosses_nodes: the web tier, asked on each worker's published port 80, answers with
+# the backend task it reached by the name "backend"; at least one answer comes from a
+# backend on another node than the web task (the overlay between nodes).
+demo_crosses_nodes() {
+	local w out backend node crossed=false
+	for w in w1 w2 w3; do
+		out=$(printf 'GET /cgi-bin/api HTTP/1.0\r\n\r\n' | busybox nc -w 5 "$(addr "$w")" 80) || return 1
+		backend=$(awk '$1 == "backend" {print $2}' <<<"$out")
+		[[ -n $backend ]] || return 1
+		for node in w1 w2 w3; do
+			if dk "$node" ps -q --filter label=com.docker.swarm.service.name=demo_backend | grep -qx "$backend"; then
+				[[ $node != "$w" ]] && crossed=true
+			fi
+		done
+	done
+	$crossed
+}
+stacks_gone() { [[ -z $(dk m1 service ls -q --filter label=com.docker.stack.namespace) ]]; }
+datadog_stack_deployed() { [[ $(stack_services monitoring) == "monitoring_agent global " ]]; }
+datadog_secret_used() {
+	dk m1 secret inspect datadog_api_key >/dev/null &&
+		[[ $(dk m1 service inspect monitoring_agent --format '{{range .Spec.TaskTemplate.ContainerSpec.Secrets}}{{.SecretName}}{{end}}') == datadog_api_key ]]
+}
+key_nowhere_in_clear() {
+	! dk m1 service inspect monitoring_agent | grep -q "$DD_KEY" &&
+		! grep -rq "$DD_KEY" "$T"/*.bootstrap.log "$T/$(lock_holder)/state"
 }
 
 # Predicates for the assertions below (globals: SWARM, LOCK_BEFORE, OLD_M5, M2_ID, M3_ID).
@@ -443,6 +497,40 @@ main() {
 	check "a task on w1 reaches web-b's task on w2 by service name over overlay '$net'" eventually reach_by_name web-a w1 web-b w2
 	check "and back: w2 reaches web-a on w1 by name" eventually reach_by_name web-b w2 web-a w1
 	say "NOT TESTED HERE: service VIPs and the ingress routing mesh (no IPVS in this kernel; services use dnsrr)"
+
+	phase "monitoring and demo stacks, deployed by the init manager's bootstrap"
+	local holder demo
+	holder=$(lock_holder)
+	demo=$(cat "$STACKS/demo.yml")
+	if [[ $net != cb-overlay ]]; then
+		say "NOT TESTED HERE: the demo's encrypted overlay carries no traffic without ESP: the demo runs on the same stack file with the encrypted option removed"
+		demo=$(sed '/driver_opts:/,/encrypted:/d' <<<"$demo")
+	fi
+	STACK_ENV=(CB_MONITORING=prometheus CB_MONITORING_STACK="$(cat "$STACKS/prometheus.yml")"
+		CB_PROMETHEUS_CONFIG="$(cat "$STACKS/prometheus-config.yml")" CB_PROMETHEUS_RULES="$(cat "$STACKS/prometheus-rules.yml")"
+		CB_PROMETHEUS_RETENTION_DAYS=15 CB_PROMETHEUS_VOLUME_GB=20
+		CB_DEMO=true CB_DEMO_STACK="$demo" CB_DEMO_IMAGE="$IMAGE" CB_RESOLVE_IMAGE=never)
+	check "the init manager ($holder) deploys both stacks (docker stack deploy accepts the files)" bootstrap "$holder"
+	check "monitoring: prometheus, alertmanager, grafana replicated; node-exporter, cadvisor global" prometheus_stack_deployed
+	check "prometheus, alertmanager and grafana are pinned to managers" pinned_to_managers
+	check "the Prometheus configuration and rules became Swarm configs named by their hash" configs_created
+	say "NOT TESTED HERE: the monitoring images cannot be pulled (no registry is reachable), so those tasks do not start"
+	require "the demo's web (3) and backend (3) tasks run on the imported image" eventually demo_running
+	check "web: one task per worker; backend: tasks in both zones" demo_spread
+	check "each web task answers on its worker's port 80 and reaches a backend by name, across nodes" eventually demo_crosses_nodes
+	check "a rerun with unchanged files deploys nothing again" bootstrap "$holder"
+	DD_KEY="cbtest-datadog-key-$RANDOM$RANDOM"
+	(umask 077 && printf '%s' "$DD_KEY" >"$T/store/datadog-api-key")
+	STACK_ENV=(CB_MONITORING=datadog CB_MONITORING_STACK="$(cat "$STACKS/datadog.yml")" CB_DATADOG_SITE=datadoghq.eu CB_RESOLVE_IMAGE=never)
+	check "switching to datadog: the init manager deploys the agent stack" bootstrap "$holder"
+	check "monitoring now runs the agent alone, global (prometheus services pruned)" datadog_stack_deployed
+	check "the agent takes the key as the Swarm secret datadog_api_key, made from the store" datadog_secret_used
+	check "the key is in no service spec, bootstrap log or deployed file" key_nowhere_in_clear
+	STACK_ENV=()
+	# The later phases run on the swarm as it was: an agent that cannot pull its image is
+	# rescheduled on every node without end, raft traffic the quorum checks do not need.
+	dk m1 stack rm monitoring demo >/dev/null
+	check "the stacks are removed again" eventually stacks_gone
 
 	phase "a worker's dockerd stops: its tasks are rescheduled"
 	node_stop w3

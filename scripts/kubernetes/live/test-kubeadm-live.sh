@@ -499,6 +499,35 @@ no_join_material_in_logs() {
   return "$found"
 }
 
+# The demo service's manifests (components/monitoring/kubernetes/demo.yaml), as the
+# program and the self-managed bootstrap apply them: the API server accepts them in a
+# server-side dry run (schema, defaulting, admission), and Pod Security admission finds
+# their pods within the namespace's "restricted" level. The namespace is created for real
+# (a dry-run namespace would not exist for the objects in it). No pod runs: the demo's
+# image is not here, and this control plane has no CNI data path or cloud load balancer.
+DEMO_MANIFESTS=$HERE/../../../components/monitoring/kubernetes/demo.yaml
+demo_namespace() { awk 'BEGIN { RS = "\n---\n" } NR == 1' "$DEMO_MANIFESTS" | k apply -f - >/dev/null; }
+demo_dry_run() {
+  local out
+  out=$(k apply --dry-run=server -f "$DEMO_MANIFESTS" 2>&1) || {
+    echo "        kubectl said: ${out:0:400}"
+    return 1
+  }
+  DEMO_DRY_RUN=$out
+}
+demo_object_accepted() { grep -qx "$1 (server dry run)" <<<"$DEMO_DRY_RUN"; }
+demo_restricted() { ! grep -qi 'would violate PodSecurity' <<<"$DEMO_DRY_RUN"; }
+check_demo_manifests() {
+  require "the demo's namespace is created (pod security: restricted)" demo_namespace
+  check "the API server accepts the demo's manifests in a server-side dry run" demo_dry_run
+  local obj
+  for obj in deployment.apps/backend deployment.apps/web service/backend service/web \
+    poddisruptionbudget.policy/backend poddisruptionbudget.policy/web; do
+    check "dry run: $obj created" demo_object_accepted "$obj created"
+  done
+  check "the demo's pods meet Pod Security 'restricted' (no admission warning)" demo_restricted
+}
+
 check_refresh_join() {
   local before after
   before=$(store_value join-token)
@@ -598,6 +627,7 @@ scenario() {
   check_round_trips "$MEMBERS up" cbkl-roundtrip
   check_store
   check_bootstrap_extras
+  ((${#NODES[@]} > 1)) || check_demo_manifests
   if ((${#NODES[@]} > 1)); then
     check "etcd has ${#NODES[@]} started voting members" eventually all_etcd_voters "${#NODES[@]}"
     check "every member's etcd is healthy" eventually all_etcd_healthy "${#NODES[@]}" "${NODES[@]}"

@@ -1,0 +1,163 @@
+package kubeaddons_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clusterbench/clusterbench/components/kubeaddons"
+	"github.com/clusterbench/clusterbench/components/monitoring"
+	"github.com/clusterbench/clusterbench/components/program"
+	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/harness"
+	"github.com/clusterbench/clusterbench/internal/inventory"
+	"github.com/clusterbench/clusterbench/internal/stackfile"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	release   = "kubernetes:helm.sh/v3:Release"
+	k8sSecret = "kubernetes:core/v1:Secret"
+	fakeKey   = "dd-fake-key-fedcba9876543210"
+)
+
+func run(t *testing.T, name, choice string, demo bool) *inventory.Inventory {
+	t.Helper()
+	in, err := stackfile.Read(filepath.Join("..", "..", "stacks", "Pulumi."+name+".yaml"))
+	require.NoError(t, err)
+	in.Config["clusterbench:monitoring"] = choice
+	in.Config["clusterbench:demo"] = fmt.Sprint(demo)
+	if choice == spec.MonitoringDatadog {
+		in.Config["clusterbench:datadogApiKey"] = fakeKey
+		in.SecretKeys = append(in.SecretKeys, "clusterbench:datadogApiKey")
+	}
+	res, err := harness.Run(in, program.Run)
+	require.NoError(t, err)
+	return res.Inventory
+}
+
+func typesOf(inv *inventory.Inventory) map[string]int {
+	out := map[string]int{}
+	for _, r := range inv.Resources {
+		if strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "clusterbench:kubeaddons") {
+			out[r.Type]++
+		}
+	}
+	return out
+}
+
+// Every managed stack × monitoring choice × demo registers exactly its add-ons.
+func TestManagedAddonsPerChoice(t *testing.T) {
+	for _, name := range []string{"eks", "gke"} {
+		for _, choice := range []string{spec.MonitoringNone, spec.MonitoringPrometheus, spec.MonitoringDatadog} {
+			for _, demo := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/demo=%v", name, choice, demo), func(t *testing.T) {
+					inv := run(t, name, choice, demo)
+					got := typesOf(inv)
+					want := map[string]int{}
+					if choice != spec.MonitoringNone || demo {
+						want["clusterbench:kubeaddons:Addons"] = 1
+					}
+					switch choice {
+					case spec.MonitoringPrometheus:
+						want["kubernetes:core/v1:Namespace"]++
+						want[release] = 1
+						want["kubernetes:core/v1:ServiceAccount"] = 1
+						want["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"] = 1
+						want["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"] = 1
+						want["kubernetes:core/v1:ConfigMap"] = 1
+						want["kubernetes:apps/v1:Deployment"] = 1
+						if name == "eks" {
+							want["kubernetes:storage.k8s.io/v1:StorageClass"] = 1
+						}
+					case spec.MonitoringDatadog:
+						want["kubernetes:core/v1:Namespace"]++
+						want[release] = 1
+						want[k8sSecret] = 1
+					}
+					if demo {
+						want["kubernetes:yaml:ConfigGroup"] = 2
+						want["kubernetes:core/v1:Namespace"]++
+						want["kubernetes:apps/v1:Deployment"] += 2
+						want["kubernetes:core/v1:Service"] = 2
+						want["kubernetes:policy/v1:PodDisruptionBudget"] = 2
+					}
+					assert.Equal(t, want, got)
+				})
+			}
+		}
+	}
+}
+
+func TestChartsArePinnedAndValuesSet(t *testing.T) {
+	prom := run(t, "eks", spec.MonitoringPrometheus, false)
+	rels := prom.OfType(release)
+	require.Len(t, rels, 1)
+	r := rels[0]
+	assert.Equal(t, monitoring.KubePrometheusStack.Name, r.String("chart"))
+	assert.Equal(t, monitoring.KubePrometheusStack.Version, r.String("version"))
+	assert.Equal(t, monitoring.KubePrometheusStack.Repo, r.String("repositoryOpts.repo"))
+	assert.Equal(t, "15d", r.String("values.prometheus.prometheusSpec.retention"))
+	assert.Equal(t, "20Gi", r.String("values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage"))
+	assert.Equal(t, "clusterbench-gp3", r.String("values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName"))
+	assert.Equal(t, "500m", r.String("values.prometheus.prometheusSpec.resources.requests.cpu"))
+	assert.Equal(t, "2048Mi", r.String("values.prometheus.prometheusSpec.resources.requests.memory"))
+	for _, hidden := range []string{"kubeEtcd", "kubeScheduler", "kubeControllerManager"} {
+		v, ok := r.Path("values." + hidden + ".enabled")
+		require.True(t, ok, hidden)
+		assert.Equal(t, false, v, "%s: a managed control plane hides it", hidden)
+	}
+	sc := prom.OfType("kubernetes:storage.k8s.io/v1:StorageClass")
+	require.Len(t, sc, 1)
+	assert.Equal(t, "true", sc[0].String("parameters.encrypted"))
+
+	gke := run(t, "gke", spec.MonitoringPrometheus, false)
+	assert.Equal(t, "standard-rwo", gke.OfType(release)[0].String("values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName"))
+
+	dd := run(t, "gke", spec.MonitoringDatadog, false)
+	d := dd.OfType(release)[0]
+	assert.Equal(t, monitoring.DatadogAgent.Version, d.String("version"))
+	assert.Equal(t, "datadog-api-key", d.String("values.datadog.apiKeyExistingSecret"))
+	assert.Equal(t, "datadoghq.com", d.String("values.datadog.site"))
+	assert.Equal(t, true, mustPath(t, d, "values.clusterAgent.enabled"))
+	assert.Equal(t, true, mustPath(t, d, "values.datadog.collectEvents"))
+}
+
+func mustPath(t *testing.T, r inventory.Resource, path string) any {
+	t.Helper()
+	v, ok := r.Path(path)
+	require.True(t, ok, path)
+	return v
+}
+
+// The key is a secret from the stack file to the Kubernetes Secret, and nowhere in clear.
+func TestDatadogKeyStaysSecret(t *testing.T) {
+	for _, name := range []string{"eks", "gke"} {
+		inv := run(t, name, spec.MonitoringDatadog, true)
+		secrets := inv.OfType(k8sSecret)
+		require.Len(t, secrets, 1)
+		assert.Equal(t, inventory.SecretPlaceholder, secrets[0].String("stringData"), "the whole stringData is a secret")
+		blob, err := json.Marshal(inv.Resources)
+		require.NoError(t, err)
+		assert.NotContains(t, string(blob), fakeKey, name)
+	}
+}
+
+func TestDemoLoadBalancerAdmitsAdminCidrsOnly(t *testing.T) {
+	objs, err := kubeaddons.DemoObjects(&spec.Spec{AdminCidrs: []string{"198.51.100.0/24"}})
+	require.NoError(t, err)
+	require.Equal(t, "Namespace", objs[0]["kind"])
+	var web map[string]any
+	for _, o := range objs {
+		if o["kind"] == "Service" && o["metadata"].(map[string]any)["name"] == "web" {
+			web = o
+		}
+	}
+	require.NotNil(t, web)
+	svc := web["spec"].(map[string]any)
+	assert.Equal(t, "LoadBalancer", svc["type"])
+	assert.Equal(t, []any{"198.51.100.0/24"}, svc["loadBalancerSourceRanges"])
+}

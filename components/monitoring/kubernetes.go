@@ -1,0 +1,139 @@
+package monitoring
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/clusterbench/clusterbench/components/spec"
+)
+
+// Chart is a Helm chart pinned to one version.
+type Chart struct {
+	Name, Repo, Version string
+}
+
+// The charts every Kubernetes stack installs, pinned here and nowhere else: the managed
+// clusters' Helm releases and the self-managed bootstrap (CB_CHART_* settings) read them.
+// kube-prometheus-stack 82.6.0 was current in March 2026; the datadog chart's version was
+// not checked against helm.datadoghq.com from here (no registry is reachable).
+var (
+	KubePrometheusStack = Chart{Name: "kube-prometheus-stack", Repo: "https://prometheus-community.github.io/helm-charts", Version: "82.6.0"}
+	DatadogAgent        = Chart{Name: "datadog", Repo: "https://helm.datadoghq.com", Version: "3.150.0"}
+)
+
+// Kubernetes namespaces and names the charts and secrets use.
+const (
+	Namespace            = "monitoring"
+	DatadogSecretName    = "datadog-api-key"
+	DatadogSecretKey     = "api-key"
+	PrometheusRelease    = "kube-prometheus-stack"
+	DatadogRelease       = "datadog"
+	EventsExporterImage  = "ghcr.io/resmoio/kubernetes-event-exporter:v1.7"
+	alertmanagerEndpoint = "http://" + PrometheusRelease + "-alertmanager." + Namespace + ":9093/api/v2/alerts"
+)
+
+// DemoManifests is the demo service on Kubernetes (kubernetes/demo.yaml): make
+// test-kubeadm-live dry-runs the same file against a real API server.
+//
+//go:embed kubernetes/demo.yaml
+var DemoManifests string
+
+// requests renders one workload's requests as chart values.
+func requests(orchestrator, name string) map[string]any {
+	w, ok := WorkloadNamed(orchestrator, name)
+	if !ok {
+		panic("monitoring: no workload " + name)
+	}
+	return map[string]any{"requests": map[string]any{"cpu": w.Requests.CPU(), "memory": w.Requests.Memory()}}
+}
+
+// StorageClass is the class Prometheus's volume is claimed from on managed clusters:
+// clusterbench-gp3 (an encrypted gp3 class the EKS stack creates: EKS's default gp2 class
+// is unencrypted) or GKE's standard-rwo (pd-balanced, encrypted by Google).
+func StorageClass(cloud string) string {
+	if cloud == spec.AWS {
+		return "clusterbench-gp3"
+	}
+	return "standard-rwo"
+}
+
+// PrometheusValues are kube-prometheus-stack's values for a stack: retention and storage
+// from the spec, every piece's requests from PrometheusWorkloads, the control-plane
+// targets a managed control plane hides switched off.
+func PrometheusValues(s *spec.Spec) map[string]any {
+	o := s.Orchestrator
+	storage := map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{
+		"storageClassName": StorageClass(s.Cloud),
+		"accessModes":      []any{"ReadWriteOnce"},
+		"resources":        map[string]any{"requests": map[string]any{"storage": fmt.Sprintf("%dGi", s.Prometheus.VolumeGb)}},
+	}}}
+	if VolumeOnNodeDisk(o) {
+		// No CSI driver on self-managed clusters: the data stays on the node's disk.
+		storage = map[string]any{"emptyDir": map[string]any{"sizeLimit": fmt.Sprintf("%dGi", s.Prometheus.VolumeGb)}}
+	}
+	managed := o == spec.Managed
+	return map[string]any{
+		"prometheus": map[string]any{"prometheusSpec": map[string]any{
+			"retention":     fmt.Sprintf("%dd", s.Prometheus.RetentionDays),
+			"retentionSize": fmt.Sprintf("%dGB", s.Prometheus.VolumeGb*9/10),
+			"resources":     requests(o, "prometheus"),
+			"storageSpec":   storage,
+		}},
+		"alertmanager":             map[string]any{"alertmanagerSpec": map[string]any{"resources": requests(o, "alertmanager")}},
+		"grafana":                  map[string]any{"resources": requests(o, "grafana")},
+		"prometheusOperator":       map[string]any{"resources": requests(o, "prometheus-operator")},
+		"kube-state-metrics":       map[string]any{"resources": requests(o, "kube-state-metrics")},
+		"prometheus-node-exporter": map[string]any{"resources": requests(o, "node-exporter")},
+		// A managed control plane does not expose etcd, the scheduler or the controller
+		// manager to the cluster: scraping them would only raise TargetDown alerts.
+		"kubeEtcd":              map[string]any{"enabled": !managed},
+		"kubeScheduler":         map[string]any{"enabled": !managed},
+		"kubeControllerManager": map[string]any{"enabled": !managed},
+	}
+}
+
+// DatadogValues are the datadog chart's values: the key from the Kubernetes Secret (never
+// in the values), the site, the cluster agent and event collection on.
+func DatadogValues(s *spec.Spec) map[string]any {
+	return map[string]any{
+		"datadog": map[string]any{
+			"site":                 s.Datadog.Site,
+			"apiKeyExistingSecret": DatadogSecretName,
+			"clusterName":          s.Stack,
+			"collectEvents":        true,
+			"leaderElection":       true,
+			"kubeStateMetricsCore": map[string]any{"enabled": true},
+			"tags":                 []any{"clusterbench_stack:" + s.Stack},
+		},
+		"clusterAgent": map[string]any{"enabled": true, "replicas": 2, "createPodDisruptionBudget": true},
+	}
+}
+
+// EventsExporterConfig routes the cluster's Warning events to Alertmanager as alerts
+// (kubernetes-event-exporter's webhook receiver, in Alertmanager's v2 API layout).
+func EventsExporterConfig() string {
+	return `logLevel: warn
+logFormat: json
+route:
+  routes:
+    - match:
+        - receiver: alertmanager
+          type: Warning
+receivers:
+  - name: alertmanager
+    webhook:
+      endpoint: ` + alertmanagerEndpoint + `
+      headers:
+        Content-Type: application/json
+      layout:
+        - labels:
+            alertname: KubernetesWarningEvent
+            severity: warning
+            namespace: "{{ .InvolvedObject.Namespace }}"
+            kind: "{{ .InvolvedObject.Kind }}"
+            object: "{{ .InvolvedObject.Name }}"
+            reason: "{{ .Reason }}"
+          annotations:
+            summary: "{{ .Message }}"
+`
+}
