@@ -9,10 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/internal/diagram"
-	"github.com/clusterbench/clusterbench/internal/evaluate"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 	"github.com/clusterbench/clusterbench/internal/report"
 )
@@ -45,16 +43,9 @@ func runDiagram(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitBadInput, err
 		}
 	} else {
-		files, err := stackFiles(*dir, []string{*name})
+		ev, code, err := evaluateOne(*dir, *name)
 		if err != nil {
-			return exitBadInput, err
-		}
-		ev := evaluate.File(files[0], program.SpecOptions())
-		switch ev.Outcome {
-		case evaluate.BadInput:
-			return exitBadInput, &exitError{code: exitBadInput, err: ev.Err}
-		case evaluate.NotAvailable, evaluate.Failed:
-			return exitFindings, ev.Err
+			return code, err
 		}
 		if g, err = diagram.ForStack(ev.Inventory, ev.Spec); err != nil {
 			return exitFindings, err

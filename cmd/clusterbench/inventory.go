@@ -6,8 +6,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/clusterbench/clusterbench/components/program"
-	"github.com/clusterbench/clusterbench/internal/evaluate"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 )
 
@@ -26,16 +24,9 @@ func runInventory(args []string, stdout, stderr io.Writer) (int, error) {
 	if *format != "table" && *format != "json" {
 		return exitBadInput, badInput("--format %q: one of table, json", *format)
 	}
-	files, err := stackFiles(*dir, []string{*name})
+	ev, code, err := evaluateOne(*dir, *name)
 	if err != nil {
-		return exitBadInput, err
-	}
-	ev := evaluate.File(files[0], program.SpecOptions())
-	switch ev.Outcome {
-	case evaluate.BadInput:
-		return exitBadInput, &exitError{code: exitBadInput, err: ev.Err}
-	case evaluate.NotAvailable, evaluate.Failed:
-		return exitFindings, ev.Err
+		return code, err
 	}
 	inv := &inventory.Inventory{Stack: ev.Stack, Resources: ev.Inventory.Resources}
 	if *format == "json" {

@@ -3,6 +3,8 @@ package main
 import (
 	"path/filepath"
 
+	"github.com/clusterbench/clusterbench/components/program"
+	"github.com/clusterbench/clusterbench/internal/evaluate"
 	"github.com/clusterbench/clusterbench/internal/stackfile"
 )
 
@@ -26,4 +28,21 @@ func stackFiles(dir string, names []string) ([]string, error) {
 		seen[n] = true
 	}
 	return files, nil
+}
+
+// evaluateOne evaluates the one stack a command works on (--stacks DIR --stack NAME): a
+// stack file that is bad input exits 2, one not available or whose program failed exits 1.
+func evaluateOne(dir, name string) (evaluate.Evaluation, int, error) {
+	files, err := stackFiles(dir, []string{name})
+	if err != nil {
+		return evaluate.Evaluation{}, exitBadInput, err
+	}
+	ev := evaluate.File(files[0], program.SpecOptions())
+	switch ev.Outcome {
+	case evaluate.BadInput:
+		return ev, exitBadInput, &exitError{code: exitBadInput, err: ev.Err}
+	case evaluate.NotAvailable, evaluate.Failed:
+		return ev, exitFindings, ev.Err
+	}
+	return ev, exitOK, nil
 }

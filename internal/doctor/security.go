@@ -203,10 +203,16 @@ func overlapsAny(cidrs []string, nets []netip.Prefix) bool {
 }
 
 // awsLaunchers are EC2 launch templates, launch configurations and instances.
-func awsLaunchers(inv *inventory.Inventory) []inventory.Resource {
+func awsLaunchers(inv *inventory.Inventory) []inventory.Resource { return launchersOn(inv, true) }
+
+// gceLaunchers are GCE instance templates and instances.
+func gceLaunchers(inv *inventory.Inventory) []inventory.Resource { return launchersOn(inv, false) }
+
+// launchersOn keeps the launchers of one cloud (AWS, or else GCP).
+func launchersOn(inv *inventory.Inventory, aws bool) []inventory.Resource {
 	var out []inventory.Resource
 	for _, l := range launchers(inv) {
-		if isAWS(l) {
+		if isAWS(l) == aws {
 			out = append(out, l)
 		}
 	}
@@ -252,17 +258,6 @@ func checkIMDSHopLimit(s *Subject) []Result {
 			out = append(out, trip(refOf(l), "httpPutResponseHopLimit: %v: containers one hop away get the node's credentials", n))
 		default:
 			out = append(out, pass(refOf(l), "httpPutResponseHopLimit: 1"))
-		}
-	}
-	return out
-}
-
-// gceLaunchers are GCE instance templates and instances.
-func gceLaunchers(inv *inventory.Inventory) []inventory.Resource {
-	var out []inventory.Resource
-	for _, l := range launchers(inv) {
-		if !isAWS(l) {
-			out = append(out, l)
 		}
 	}
 	return out
