@@ -5,7 +5,10 @@
 #
 #   $CACHE/kubeadm-v1.35.4/kubeadm, $CACHE/etcd-v3.6.5/{etcd,etcdctl}   (tools/kube/build.sh)
 #   $CACHE/kube-live-v1.35.4/bin/{kubelet,kube-apiserver,kube-controller-manager,
-#                                 kube-scheduler,kube-proxy,kubectl,pause,apilb}
+#                                 kube-scheduler,kube-proxy,kubectl,pause,apilb,chartrepo}
+#   $CACHE/helm-<version>/helm   the Helm CLI the program pins (CB_HELM_VERSION in
+#                                addons-prometheus.env), built from the module proxy;
+#                                linked into the kube-live bin directory
 #   $CACHE/kube-live-v1.35.4/images/<name>_<tag>.tar   OCI image archives for ctr import
 #
 # CACHE is ${CLUSTERBENCH_CACHE:-$HOME/.cache/clusterbench}. Usage: build.sh (prints the
@@ -67,6 +70,30 @@ build_own() {
   echo "$sum" >"$OUT/bin/.$1.sum"
 }
 
+# build_helm: the Helm CLI at the version the program pins (the nodes of a cloud stack
+# download the release tarball of that version; here it is built from its module), its
+# version stamped as a release build stamps it.
+build_helm() {
+  local version dir
+  version=$(sed -n "s/^export CB_HELM_VERSION='\(v3\.[0-9]*\.[0-9]*\)'$/\1/p" "$HERE/addons-prometheus.env")
+  [[ -n $version ]] || {
+    say "no CB_HELM_VERSION in $HERE/addons-prometheus.env"
+    exit 1
+  }
+  dir=$CACHE/helm-$version
+  if [[ ! -x $dir/helm ]]; then
+    local started=$SECONDS
+    say "building helm $version into $dir (first time on this machine: about 2 minutes)"
+    mkdir -p "$dir/.tmp"
+    (cd "$dir/.tmp" && CGO_ENABLED=0 GOBIN="$dir/.tmp" nice -n 10 go install -trimpath \
+      -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$version" "helm.sh/helm/v3/cmd/helm@$version")
+    mv -f "$dir/.tmp/helm" "$dir/helm"
+    rm -rf "$dir/.tmp"
+    say "built helm $version in $((SECONDS - started)) s"
+  fi
+  ln -sf "$dir/helm" "$OUT/bin/helm"
+}
+
 # blob DIR MEDIA_TYPE FILE [EXTRA_JSON]: moves FILE into the OCI layout DIR's blobs and
 # prints its descriptor (EXTRA_JSON: more members, with a leading comma).
 blob() {
@@ -120,6 +147,8 @@ main() {
   build_kubernetes
   build_own pause
   build_own apilb
+  build_own chartrepo
+  build_helm
   [[ -x $BUSYBOX ]] || die_busybox
   local image name
   while read -r image; do

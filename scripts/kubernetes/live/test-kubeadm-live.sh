@@ -9,7 +9,9 @@
 #   1  one member, its own address the API endpoint: the API answers on 6443, anonymous
 #      requests are refused (but cluster-info), RBAC denies an identity without roles, a
 #      ConfigMap round-trips, etcd holds a Secret encrypted (k8s:enc:secretbox:...), the
-#      join material is in the store (0600), refresh-join replaces the token
+#      join material is in the store (0600), refresh-join replaces the token; the add-ons
+#      (clusterbench:monitoring, clusterbench:demo) with the settings the program renders
+#      for kops-aws (addons-*.env): datadog + demo at boot, then prometheus, then none
 #   3  three members booting at once behind a TCP load balancer (apilb): the election
 #      picks one to init, the others join; the same checks on every member; then the
 #      init member's instance is lost (quorum 2 of 3 keeps the API writable, secrets
@@ -29,9 +31,15 @@
 # preflight (cgroup v1 here) and init skips the CoreDNS add-on (no image); systemctl
 # records calls (no systemd); curl serves a stand-in for Calico's manifest (no network).
 #
+# The add-ons' Helm charts come from a chart repository served on the bridge address
+# (chartrepo/): no chart registry is reachable, so each chart is a stand-in of the pinned
+# name and version, packaged by the real helm, whose one template records the values
+# Helm was given. Helm, the API server, the Secret and the demo's objects are real.
+#
 # Cannot be proved here (printed at the end): Calico and pod networking, CoreDNS,
 # kube-proxy's rules, cloud stores (ssm, gcp-secret), volume attachment, a cloud load
-# balancer, systemd timers.
+# balancer, systemd timers, the real charts (their templates and images) and the demo's
+# pods running (no CNI data path, no images).
 #
 # Needs root. Installs containerd, runc, containernetworking-plugins, conntrack, socat,
 # ethtool, iptables, busybox-static and openssl when missing; build.sh builds the rest
@@ -76,6 +84,9 @@ ENDPOINT=""
 INIT=""  # the member that won the election
 KNODE="" # the member whose admin.conf and etcd client certificate the checks use
 APILB_PID=""
+CHART_PORT=8879
+CHARTREPO_PID=""
+DATADOG_KEY=""
 STOPPED=false # a require failed
 WANTED=()
 SANDBOX_IMAGE=""
@@ -311,6 +322,7 @@ cleanup() {
   trap - EXIT INT TERM
   $STOPPED || ((rc == 0)) || fail "stopped by an unexpected error (exit $rc) in phase $PHASE"
   scenario_teardown
+  [[ -z $CHARTREPO_PID ]] || stop_pid "$CHARTREPO_PID" 10
   find /sys/fs/cgroup -depth -type d \( -path "*/$TAG" -o -path "*/$TAG/*" \) -exec rmdir {} + 2>/dev/null
   ip link del "$BR" 2>/dev/null
   for r in "${RULES[@]}"; do
@@ -321,7 +333,7 @@ cleanup() {
   check "no mount, namespace, link or cgroup of this run is left" nothing_left
   [[ -z $ROOT ]] || rm -rf "$ROOT"
   phase ""
-  say "not proved here: Calico and pod networking, CoreDNS, kube-proxy's rules, cloud stores (ssm, gcp-secret), volume attachment, a cloud load balancer, systemd timers"
+  say "not proved here: Calico and pod networking, CoreDNS, kube-proxy's rules, cloud stores (ssm, gcp-secret), volume attachment, a cloud load balancer, systemd timers, the real monitoring charts, the demo's pods running"
   say "total $((SECONDS - STARTED)) s"
   echo "$PASSED passed, $FAILED failed"
   if ((rc == 0 && FAILED > 0)); then rc=1; fi
@@ -421,9 +433,10 @@ cni_pool_set() {
   env=$(k get configmap -n kube-system clusterbench-live-calico-stand-in -o 'jsonpath={.data.calico-node-env}') &&
     grep -qx -- '- name: CALICO_IPV4POOL_CIDR' <<<"$env" && grep -qxF "  value: \"$POD_CIDR\"" <<<"$env"
 }
-refresh_timer_enabled() {
-  [[ -f $T/$1/fs/etc/upper/systemd/system/clusterbench-refresh-join.timer ]] &&
-    grep -qx 'enable --now clusterbench-refresh-join.timer' "$T/$1/systemctl.log"
+# timer_enabled NODE NAME: the bootstrap wrote clusterbench-NAME.timer and enabled it.
+timer_enabled() {
+  [[ -f $T/$1/fs/etc/upper/systemd/system/clusterbench-$2.timer ]] &&
+    grep -qE "^enable --now( [a-z.-]+)* clusterbench-$2\.timer( |$)" "$T/$1/systemctl.log"
 }
 
 check_control_plane() {
@@ -479,7 +492,8 @@ check_bootstrap_extras() {
   check "the CNI manifest was applied with the pool set to the pod CIDR" eventually cni_pool_set
   local n
   for n in "${NODES[@]}"; do
-    check "$n: the join-material refresh timer was installed and enabled" refresh_timer_enabled "$n"
+    check "$n: the join-material refresh timer was installed and enabled" timer_enabled "$n" refresh-join
+    check "$n: the add-ons timer was installed and enabled" timer_enabled "$n" addons
   done
 }
 
@@ -500,16 +514,19 @@ no_join_material_in_logs() {
 }
 
 # The demo service's manifests (components/monitoring/kubernetes/demo.yaml), as the
-# program and the self-managed bootstrap apply them: the API server accepts them in a
-# server-side dry run (schema, defaulting, admission), and Pod Security admission finds
-# their pods within the namespace's "restricted" level. The namespace is created for real
-# (a dry-run namespace would not exist for the objects in it). No pod runs: the demo's
-# image is not here, and this control plane has no CNI data path or cloud load balancer.
+# managed stacks apply them (the self-managed bootstrap's own variant is applied for real
+# by the add-ons phase): the API server accepts them in a server-side dry run (schema,
+# defaulting, admission), and Pod Security admission finds their pods within the
+# namespace's "restricted" level. They go into a namespace of their own (demo-managed:
+# the bootstrap has made "demo" already), created for real (a dry-run namespace would not
+# exist for the objects in it). No pod runs: the demo's image is not here, and this
+# control plane has no CNI data path or cloud load balancer.
 DEMO_MANIFESTS=$HERE/../../../components/monitoring/kubernetes/demo.yaml
-demo_namespace() { awk 'BEGIN { RS = "\n---\n" } NR == 1' "$DEMO_MANIFESTS" | k apply -f - >/dev/null; }
+managed_demo() { sed -e 's/^  name: demo$/  name: demo-managed/' -e 's/^  namespace: demo$/  namespace: demo-managed/' "$DEMO_MANIFESTS"; }
+demo_namespace() { managed_demo | awk 'BEGIN { RS = "\n---\n" } NR == 1' | k apply -f - >/dev/null; }
 demo_dry_run() {
   local out
-  out=$(k apply --dry-run=server -f "$DEMO_MANIFESTS" 2>&1) || {
+  out=$(managed_demo | k apply --dry-run=server -f - 2>&1) || {
     echo "        kubectl said: ${out:0:400}"
     return 1
   }
@@ -526,6 +543,131 @@ check_demo_manifests() {
     check "dry run: $obj created" demo_object_accepted "$obj created"
   done
   check "the demo's pods meet Pod Security 'restricted' (no admission warning)" demo_restricted
+}
+
+# ---- add-ons: monitoring and the demo ------------------------------------------------------
+# hh: the host's helm, its state in this run's directory; hk: against the cluster.
+hh() { HELM_CACHE_HOME=$ROOT/helm/cache HELM_CONFIG_HOME=$ROOT/helm/config HELM_DATA_HOME=$ROOT/helm/data "$KL/bin/helm" "$@"; }
+hk() { hh --kubeconfig "$(admin_conf "$KNODE")" "$@"; }
+
+# chart_of NAME: "<chart> <version>" of addons-NAME.env's CB_MONITORING_CHART.
+chart_of() { sed -n "s/^export CB_MONITORING_CHART='[^ ]* \(.*\)'$/\1/p" "$HERE/addons-$1.env"; }
+
+# chart_repo_up: a stand-in chart of each pinned name and version, its one template a
+# ConfigMap holding the values Helm was given, packaged and indexed by the real helm and
+# served on the bridge address.
+chart_repo_up() {
+  local env name version dir=$ROOT/charts
+  mkdir -p "$dir/repo"
+  for env in prometheus datadog; do
+    read -r name version <<<"$(chart_of "$env")"
+    [[ -n $name && -n $version ]] || return 1
+    mkdir -p "$dir/src/$name/templates"
+    printf 'apiVersion: v2\nname: %s\nversion: %s\ndescription: stand-in for the pinned %s chart (make test-kubeadm-live)\n' \
+      "$name" "$version" "$name" >"$dir/src/$name/Chart.yaml"
+    cat >"$dir/src/$name/templates/values.yaml" <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: clusterbench-live-values-{{ .Release.Name }}
+data:
+  values: {{ toJson .Values | quote }}
+EOF
+    hh package "$dir/src/$name" -d "$dir/repo" >/dev/null || return 1
+  done
+  hh repo index "$dir/repo" --url "http://$NET.1:$CHART_PORT" || return 1
+  "$KL/bin/chartrepo" "$NET.1:$CHART_PORT" "$dir/repo" >>"$ROOT/chartrepo.log" 2>&1 &
+  CHARTREPO_PID=$!
+  disown
+  eventually curl -sf --max-time 2 "http://$NET.1:$CHART_PORT/index.yaml"
+}
+
+# addon_env NAME: exports the member settings of addons-NAME.env (what the program renders
+# for kops-aws; a Go test keeps the file current), the chart repository this test's.
+addon_env() {
+  # shellcheck source=/dev/null
+  source "$HERE/addons-$1.env"
+  export CB_MONITORING_CHART="http://$NET.1:$CHART_PORT ${CB_MONITORING_CHART#* }"
+}
+addon_env_none() {
+  export CB_MONITORING=none CB_DEMO=false CB_MONITORING_CHART='' CB_MONITORING_RELEASE='' CB_MONITORING_VALUES='' \
+    CB_MONITORING_MANIFESTS='' CB_DEMO_MANIFESTS=''
+}
+addon_env_unset() { unset CB_MONITORING CB_DEMO CB_MONITORING_CHART CB_MONITORING_RELEASE CB_MONITORING_VALUES CB_MONITORING_MANIFESTS CB_DEMO_MANIFESTS CB_HELM_VERSION CB_HELM_SHA256; }
+
+# datadog_key_stored: the key where Pulumi puts it (the store's datadog-api-key, 0600).
+datadog_key_stored() {
+  DATADOG_KEY=cbkl-dd-$RANDOM$RANDOM$RANDOM
+  (umask 077 && printf '%s' "$DATADOG_KEY" >"$T/store/datadog-api-key")
+}
+
+release_deployed() {
+  local meta
+  meta=$(hk get metadata "$1" -n monitoring -o json 2>/dev/null) || return 1
+  grep -q "\"chart\":\"$2\"" <<<"$meta" && grep -q "\"version\":\"$3\"" <<<"$meta" && grep -q '"status":"deployed"' <<<"$meta"
+}
+release_absent() { ! hk status "$1" -n monitoring >/dev/null 2>&1; }
+no_release() { [[ -z $(hk list -n monitoring -q 2>/dev/null) ]]; }
+# values_passed RELEASE: what Helm gave the chart is CB_MONITORING_VALUES.
+values_passed() { [[ $(k get configmap -n monitoring "clusterbench-live-values-$1" -o 'jsonpath={.data.values}') == "$CB_MONITORING_VALUES" ]]; }
+# values_name_the_secret: the chart is told to read the Secret the bootstrap wrote.
+values_name_the_secret() { grep -q '"apiKeyExistingSecret":"datadog-api-key"' <<<"$CB_MONITORING_VALUES"; }
+datadog_secret_holds() { [[ $(k get secret -n monitoring datadog-api-key -o 'jsonpath={.data.api-key}' | base64 -d) == "$1" ]]; }
+secret_absent() { ! k get secret -n monitoring datadog-api-key >/dev/null 2>&1; }
+# key_nowhere_on_node: the Datadog key is in no log and no file the node wrote.
+key_nowhere_on_node() { ! grep -qrF -- "$DATADOG_KEY" "$T/$1/bootstrap.log" "$T/$1/fs"; }
+object_exists() { k get "$@" >/dev/null 2>&1; }
+ours_object() { [[ $(k get "$@" -o 'jsonpath={.metadata.labels.app\.kubernetes\.io/managed-by}' 2>/dev/null) == clusterbench ]]; }
+web_is_node_port() { [[ $(k get service -n demo web -o 'jsonpath={.spec.type}') == NodePort ]]; }
+# going NAMESPACE: deleted, or being deleted.
+going() { ! k get namespace "$1" >/dev/null 2>&1 || [[ -n $(k get namespace "$1" -o 'jsonpath={.metadata.deletionTimestamp}') ]]; }
+cluster_role_absent() { ! k get clusterrole clusterbench-events-exporter >/dev/null 2>&1; }
+addons_logged() { bootstrap "$1" addons >>"$T/$1/addons.log" 2>&1; }
+
+# check_addons: the member that ran init installed datadog and the demo at boot (from the
+# settings scenario 1 booted with); then the settings change twice, as a new launch
+# template would change them, and `bootstrap.sh addons` converges each time.
+check_addons() {
+  local name version obj
+  check "the bootstrap converged the add-ons at boot" grep -q 'addons: converged (monitoring datadog, demo true)' "$T/$INIT/bootstrap.log"
+  read -r name version <<<"$(chart_of datadog)"
+  check "datadog: Helm release $CB_MONITORING_RELEASE of the pinned chart $name $version is deployed" \
+    eventually release_deployed "$CB_MONITORING_RELEASE" "$name" "$version"
+  check "datadog: the chart got exactly the values the program rendered" eventually values_passed "$CB_MONITORING_RELEASE"
+  check "datadog: the values name the Secret (apiKeyExistingSecret), never the key" values_name_the_secret
+  check "datadog: Secret monitoring/datadog-api-key holds the store's key" eventually datadog_secret_holds "$DATADOG_KEY"
+  check "datadog: the key is in no log and no file on the node" key_nowhere_on_node "$INIT"
+  for obj in deployment/backend deployment/web service/backend service/web poddisruptionbudget/backend poddisruptionbudget/web; do
+    check "demo: $obj created in namespace demo" eventually object_exists -n demo "$obj"
+  done
+  check "demo: the web tier is a NodePort Service (no cloud controller manager here)" web_is_node_port
+  check "demo: its namespace carries the managed-by label the removal looks for" ours_object namespace demo
+
+  datadog_key_stored
+  check "a rotated key in the store reaches the Secret on the next run" addons_logged "$INIT"
+  check "the rotated Secret holds the new key" datadog_secret_holds "$DATADOG_KEY"
+
+  addon_env prometheus
+  read -r name version <<<"$(chart_of prometheus)"
+  check "switch to prometheus: bootstrap.sh addons ran" addons_logged "$INIT"
+  check "prometheus: Helm release $CB_MONITORING_RELEASE of the pinned chart $name $version is deployed" \
+    eventually release_deployed "$CB_MONITORING_RELEASE" "$name" "$version"
+  check "prometheus: the chart got exactly the values the program rendered" eventually values_passed "$CB_MONITORING_RELEASE"
+  check "prometheus: the datadog release is uninstalled" release_absent datadog
+  check "prometheus: the Datadog Secret is deleted" secret_absent
+  check "prometheus: the events exporter is applied (Deployment, ClusterRole)" \
+    eventually ours_object deployment -n monitoring events-exporter
+  check "prometheus: the events exporter's ClusterRole exists" object_exists clusterrole clusterbench-events-exporter
+
+  addon_env_none
+  check "switch to none and no demo: bootstrap.sh addons ran" addons_logged "$INIT"
+  check "none: no Helm release is left" eventually no_release
+  check "none: the events exporter's ClusterRole is deleted" eventually cluster_role_absent
+  check "none: namespace monitoring is deleted" eventually going monitoring
+  check "no demo: namespace demo is deleted" eventually going demo
+  check "unchanged settings: the next run changes nothing" addons_logged "$INIT"
+  check "unchanged settings: it says so" grep -q 'addons: up to date (monitoring none, demo false)' "$T/$INIT/addons.log"
+  addon_env_unset
 }
 
 check_refresh_join() {
@@ -615,6 +757,10 @@ scenario() {
     ok "node $n: namespaces, containerd with ${#WANTED[@]} images, kubelet service"
   done
   ((${#NODES[@]} == 1)) || start_apilb
+  if ((${#NODES[@]} == 1)); then
+    addon_env datadog
+    datadog_key_stored
+  fi
 
   phase "bootstrap (bootstrap.sh on ${MEMBERS}: election, kubeadm init/join, store)"
   bootstrap_all
@@ -636,6 +782,11 @@ scenario() {
 
   phase refresh-join
   check_refresh_join
+
+  if ((${#NODES[@]} == 1)); then
+    phase "add-ons (datadog, rotated key, prometheus, none)"
+    check_addons
+  fi
 
   ((${#NODES[@]} > 1)) || return 0
   phase "loss of $INIT (the member that ran init)"
@@ -696,6 +847,7 @@ main() {
   rm -rf "$T"
   T=""
   network_up
+  require "the stand-in chart repository serves the pinned charts on $NET.1:$CHART_PORT" chart_repo_up
   for members in "${scenarios[@]}"; do
     scenario "$members"
     scenario_teardown
