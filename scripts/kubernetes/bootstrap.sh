@@ -55,7 +55,10 @@
 #   CB_NODE_IP             (from the cloud's metadata; local: first address of hostname -I)
 #   CB_CNI                 calico | none (calico): the pod network the init member applies.
 #                          none: no CNI (bring your own; nodes stay NotReady until one runs)
-#   CB_CALICO_VERSION      (v3.31.3)
+#   CB_CALICO_VERSION      (v3.31.7) and CB_CALICO_SHA256, the SHA-256 of that release's
+#                          manifests/calico.yaml (pinned with the default version; a
+#                          different version needs its own): a manifest that does not
+#                          match is never applied
 #   CB_JOIN_WAIT_SECONDS   (1800) how long a joiner waits for join material
 #   CB_MONITORING          control plane: none | prometheus | datadog (none)
 #   CB_DEMO                control plane: true | false (false)
@@ -116,7 +119,13 @@ set -euo pipefail
 : "${CB_STORE:=}" "${CB_STORE_PATH:=}" "${CB_REGION:=}" "${CB_PROJECT:=}"
 : "${CB_CLOUD:=}" "${CB_ETCD_VOLUMES:=}" "${CB_SNAPSHOT_BUCKET:=}"
 : "${CB_INSTALL:=true}" "${CB_DRY_RUN:=false}" "${CB_OUT:=}" "${CB_NODE_IP:=}"
-: "${CB_CNI:=calico}" "${CB_CALICO_VERSION:=v3.31.3}" "${CB_JOIN_WAIT_SECONDS:=1800}"
+: "${CB_CNI:=calico}" "${CB_JOIN_WAIT_SECONDS:=1800}"
+# Calico v3.31.7 (2026-08-20): the SHA-256 of manifests/calico.yaml at the release tag.
+if [[ -z ${CB_CALICO_VERSION:-} ]]; then
+  CB_CALICO_VERSION=v3.31.7
+  : "${CB_CALICO_SHA256:=d6d8a489a4ed8e5b8efd8b339047b496ca657b55ee2e3618e791507b0a853e8d}"
+fi
+: "${CB_CALICO_SHA256:=}"
 : "${CB_MONITORING:=none}" "${CB_DEMO:=false}" "${CB_MONITORING_CHART:=}" "${CB_MONITORING_RELEASE:=}"
 : "${CB_MONITORING_VALUES:=}" "${CB_MONITORING_MANIFESTS:=}" "${CB_DEMO_MANIFESTS:=}"
 : "${CB_HELM_VERSION:=}" "${CB_HELM_SHA256:=}"
@@ -148,6 +157,8 @@ validate_settings() {
   [[ $CB_API_ENDPOINT =~ ^[A-Za-z0-9.-]+:[0-9]+$ ]] || problems+=("CB_API_ENDPOINT=$CB_API_ENDPOINT: want host:port")
   [[ $CB_KUBERNETES_VERSION =~ ^1\.[0-9]+$ ]] || problems+=("CB_KUBERNETES_VERSION=$CB_KUBERNETES_VERSION: want a minor version like 1.35")
   [[ $CB_CNI == calico || $CB_CNI == none ]] || problems+=("CB_CNI=$CB_CNI: want calico or none")
+  [[ $CB_CNI != calico || $CB_CALICO_SHA256 =~ ^[0-9a-f]{64}$ ]] ||
+    problems+=("CB_CALICO_SHA256=$CB_CALICO_SHA256: want the SHA-256 of Calico $CB_CALICO_VERSION's manifests/calico.yaml (64 hex digits)")
   if [[ $CB_ROLE == control-plane ]]; then
     [[ $CB_MEMBER_NAME =~ ^[a-z0-9]([a-z0-9-]*[a-z0-9])?$ ]] || problems+=("CB_MEMBER_NAME=$CB_MEMBER_NAME: want a DNS label")
     [[ ,$CB_CONTROL_PLANE_MEMBERS, == *,"$CB_MEMBER_NAME",* ]] || problems+=("CB_CONTROL_PLANE_MEMBERS=$CB_CONTROL_PLANE_MEMBERS: must list CB_MEMBER_NAME")
@@ -902,9 +913,12 @@ install_calico() {
   local manifest
   manifest=$(mktemp)
   curl -fsSL --retry 5 "https://raw.githubusercontent.com/projectcalico/calico/$CB_CALICO_VERSION/manifests/calico.yaml" -o "$manifest"
+  printf '%s  %s\n' "$CB_CALICO_SHA256" "$manifest" | sha256sum --check --status ||
+    die "Calico $CB_CALICO_VERSION's manifest does not have the pinned SHA-256; not applying it"
   # Calico's pool is the pod CIDR kubeadm was given.
   sed -i -e 's|# - name: CALICO_IPV4POOL_CIDR|- name: CALICO_IPV4POOL_CIDR|' \
     -e "s|#   value: \"192.168.0.0/16\"|  value: \"$CB_POD_CIDR\"|" "$manifest"
+  grep -qF "  value: \"$CB_POD_CIDR\"" "$manifest" || die "Calico $CB_CALICO_VERSION's manifest has no commented pool CIDR to set"
   local deadline=$((SECONDS + 300))
   until kubectl --kubeconfig "$KUBECONFIG_ADMIN" apply -f "$manifest" >/dev/null; do
     ((SECONDS < deadline)) || die "could not apply Calico $CB_CALICO_VERSION"

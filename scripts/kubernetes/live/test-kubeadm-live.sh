@@ -85,6 +85,8 @@ INIT=""  # the member that won the election
 KNODE="" # the member whose admin.conf and etcd client certificate the checks use
 APILB_PID=""
 CHART_PORT=8879
+# The bootstrap applies a Calico manifest only if it has the pinned SHA-256: the stand-in's.
+CALICO_STAND_IN_SHA256=$(sha256sum "$HERE/calico-stand-in.yaml" | cut -d' ' -f1)
 CHARTREPO_PID=""
 DATADOG_KEY=""
 STOPPED=false # a require failed
@@ -347,7 +349,7 @@ bootstrap() {
     CB_CONTROL_PLANE_MEMBERS="$MEMBERS" CB_ZONE="${NODE_ZONE[$n]}" CB_API_ENDPOINT="$ENDPOINT" \
     CB_KUBERNETES_VERSION=1.35 CB_POD_CIDR="$POD_CIDR" CB_STORE=dir CB_STORE_PATH="$T/store" \
     CB_CLOUD=local CB_ETCD_VOLUMES="main=$ETCD_VOLUME" CB_INSTALL=false CB_NODE_IP="${NODE_IP[$n]}" \
-    CB_JOIN_WAIT_SECONDS="$WAIT" timeout 900 bash "$BOOTSTRAP" "${2:-bootstrap}"
+    CB_CALICO_SHA256="$CALICO_STAND_IN_SHA256" CB_JOIN_WAIT_SECONDS="$WAIT" timeout 900 bash "$BOOTSTRAP" "${2:-bootstrap}"
 }
 
 # wanted_images: the images the bootstrap's rendered configuration asks for, from its own
