@@ -64,7 +64,7 @@ func TestSwarmMonitoringAndDemoReachTheNodesForEveryChoice(t *testing.T) {
 						assert.Contains(t, script, fmt.Sprintf("export CB_DEMO='%v'\n", demo), tpl)
 						assert.Equal(t, manager && choice == spec.MonitoringPrometheus, strings.Contains(script, "image: prom/prometheus:v3.5.0"), "%s: the Prometheus stack reaches managers only", tpl)
 						assert.Equal(t, manager && choice == spec.MonitoringPrometheus, strings.Contains(script, "dockerswarm_sd_configs:"), tpl)
-						assert.Equal(t, manager && choice == spec.MonitoringDatadog, strings.Contains(script, "image: gcr.io/datadoghq/agent:7.70.0"), tpl)
+						assert.Equal(t, manager && choice == spec.MonitoringDatadog, strings.Contains(script, "image: gcr.io/datadoghq/agent:7.81.1"), tpl)
 						assert.Equal(t, manager && demo, strings.Contains(script, "spread: node.labels.zone"), "%s: the demo stack reaches managers only", tpl)
 						assert.NotContains(t, script, fakeKey, "%s: the Datadog key never travels in user data", tpl)
 					}
