@@ -146,3 +146,18 @@ func TestGCEMembersAreLabelledZonalGroups(t *testing.T) {
 	assert.False(t, a.ZoneLossSurvivable, "5 managers over 2 zones (3-2): losing the zone of 3 loses quorum")
 	assert.Equal(t, 0.67, a.WorkerCapacityAfterZoneLoss)
 }
+
+func TestZoneLossAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		a    faulttolerance.Assessment
+		want string
+	}{
+		{faulttolerance.Assessment{ZoneLossSurvivable: true, ZoneLoss: faulttolerance.ZoneLossSurvives}, "yes"},
+		{faulttolerance.Assessment{ZoneLoss: faulttolerance.ZoneLossDegraded}, "no (degraded)"},
+		{faulttolerance.Assessment{ZoneLoss: faulttolerance.ZoneLossFails}, "no"},
+		{faulttolerance.Assessment{ZoneLossSurvivable: true}, "yes"},
+		{faulttolerance.Assessment{}, "no"},
+	} {
+		assert.Equal(t, tc.want, faulttolerance.ZoneLossAnswer(&tc.a), "%+v", tc.a)
+	}
+}

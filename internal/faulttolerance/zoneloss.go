@@ -178,3 +178,18 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// ZoneLossAnswer is the short answer every report gives to "does it survive losing a
+// zone?": "yes", "no (degraded)" when only the survivors' egress or way in is lost, or
+// "no". An assessment without a verdict (built by hand) answers from
+// ZoneLossSurvivable.
+func ZoneLossAnswer(a *Assessment) string {
+	switch {
+	case a.ZoneLossSurvivable:
+		return "yes"
+	case a.ZoneLoss == ZoneLossDegraded:
+		return "no (" + ZoneLossDegraded + ")"
+	default:
+		return "no"
+	}
+}
