@@ -1,6 +1,7 @@
 // Package faulttolerance judges what failures a cluster survives from what its program
 // registered (inventory) and its spec: who runs the control plane, how many member
-// failures it tolerates, whether it keeps quorum after losing a zone, how much worker
+// failures it tolerates, what losing each zone does (quorum, the workers left, the other
+// zones' egress through a lone NAT gateway) and the verdict on the worst, how much worker
 // capacity a zone loss leaves, its single points of failure, its SLA and the duties the
 // user takes on. Nothing here reads a stack's name.
 package faulttolerance
