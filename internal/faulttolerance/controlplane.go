@@ -8,12 +8,12 @@ import (
 )
 
 type controlPlane struct {
-	managedBy        string
-	members          int
-	tolerated        int
-	survivesZoneLoss bool
-	sla              *string
-	spofs            []SinglePointOfFailure
+	managedBy string
+	members   int
+	tolerated int
+	zoneLoss  []ZoneLossEffect // the zones whose loss loses the control plane
+	sla       *string
+	spofs     []SinglePointOfFailure
 }
 
 // controlPlaneOf finds the control plane in the inventory: a managed cluster resource,
@@ -22,25 +22,35 @@ func controlPlaneOf(inv *inventory.Inventory, s *spec.Spec) controlPlane {
 	// EKS runs at least two API servers and three etcd nodes across three zones
 	// (EKS architecture docs): one failure, or a zone, is absorbed.
 	if len(inv.OfType("aws:eks/cluster:Cluster")) > 0 {
-		return controlPlane{managedBy: "provider", tolerated: 1, survivesZoneLoss: true, sla: &slaRegional}
+		return controlPlane{managedBy: "provider", tolerated: 1, sla: &slaRegional}
 	}
 	if gke := inv.OfType("gcp:container/cluster:Cluster"); len(gke) > 0 {
 		location := gke[0].String("location")
 		if inventory.IsGCPZone(location) {
-			return controlPlane{managedBy: "provider", tolerated: 0, sla: &slaZonal, spofs: []SinglePointOfFailure{{
-				Resource: gke[0].Name, Why: fmt.Sprintf("zonal control plane: one replica in %s; losing the zone loses the API", location),
-			}}}
+			why := fmt.Sprintf("zonal control plane: one replica in %s; losing the zone loses the API", location)
+			return controlPlane{managedBy: "provider", tolerated: 0, sla: &slaZonal,
+				spofs:    []SinglePointOfFailure{{Resource: gke[0].Name, Why: why}},
+				zoneLoss: []ZoneLossEffect{{Zone: location, Resource: gke[0].Name, Verdict: ZoneLossFails, Why: why}}}
 		}
 		// A regional cluster replicates the control plane across three zones.
-		return controlPlane{managedBy: "provider", tolerated: 1, survivesZoneLoss: true, sla: &slaRegional}
+		return controlPlane{managedBy: "provider", tolerated: 1, sla: &slaRegional}
 	}
 	zones := memberZones(inv)
-	tolerated, survives := Quorum(zones)
-	cp := controlPlane{managedBy: "you", members: len(zones), tolerated: tolerated, survivesZoneLoss: survives}
+	// quorumEffects names the zones that make Quorum's survivesZoneLoss false.
+	tolerated, _ := Quorum(zones)
+	cp := controlPlane{managedBy: "you", members: len(zones), tolerated: tolerated, zoneLoss: quorumEffects(zones, membersWord(s))}
 	if len(zones) == 1 {
 		cp.spofs = append(cp.spofs, SinglePointOfFailure{Resource: "control plane", Why: fmt.Sprintf("one %s: its loss stops the control plane", memberWord(s))})
 	}
 	return cp
+}
+
+// membersWord is memberWord's plural.
+func membersWord(s *spec.Spec) string {
+	if s.Orchestrator == spec.Swarm {
+		return "swarm managers"
+	}
+	return "control-plane members"
 }
 
 func memberWord(s *spec.Spec) string {

@@ -1,6 +1,7 @@
 // Package faulttolerance judges what failures a cluster survives from what its program
 // registered (inventory) and its spec: who runs the control plane, how many member
-// failures it tolerates, whether it keeps quorum after losing a zone, how much worker
+// failures it tolerates, what losing each zone does (quorum, the workers left, the other
+// zones' egress through a lone NAT gateway) and the verdict on the worst, how much worker
 // capacity a zone loss leaves, its single points of failure, its SLA and the duties the
 // user takes on. Nothing here reads a stack's name.
 package faulttolerance
@@ -29,7 +30,7 @@ var (
 
 // Assess computes the assessment of one evaluated stack.
 func Assess(inv *inventory.Inventory, s *spec.Spec) Assessment {
-	a := Assessment{SinglePointsOfFailure: []SinglePointOfFailure{}}
+	a := Assessment{SinglePointsOfFailure: []SinglePointOfFailure{}, ZoneLossEffects: []ZoneLossEffect{}}
 	cp := controlPlaneOf(inv, s)
 	a.ControlPlaneManagedBy, a.ControlPlaneMembers = cp.managedBy, cp.members
 	a.ControlPlaneFailuresTolerated = cp.tolerated
@@ -38,7 +39,14 @@ func Assess(inv *inventory.Inventory, s *spec.Spec) Assessment {
 
 	workers := workerZones(inv)
 	a.WorkerCapacityAfterZoneLoss = CapacityAfterZoneLoss(workers)
-	a.ZoneLossSurvivable = cp.survivesZoneLoss && a.WorkerCapacityAfterZoneLoss > 0
+	// Every zone whose loss costs more than its share of the workers: the control
+	// plane's, the workers', and the surviving zones' egress or way in (a lone NAT
+	// gateway or bastion, also listed as single points of failure).
+	a.ZoneLossEffects = append(a.ZoneLossEffects, cp.zoneLoss...)
+	a.ZoneLossEffects = append(a.ZoneLossEffects, workerEffects(workers, a.WorkerCapacityAfterZoneLoss)...)
+	a.ZoneLossEffects = append(a.ZoneLossEffects, networkZoneLoss(inv)...)
+	a.ZoneLoss = zoneLossVerdict(a.ZoneLossEffects)
+	a.ZoneLossSurvivable = a.ZoneLoss == ZoneLossSurvives
 	a.SinglePointsOfFailure = append(a.SinglePointsOfFailure, networkSPOFs(inv)...)
 	if total(workers) == 1 {
 		a.SinglePointsOfFailure = append(a.SinglePointsOfFailure, SinglePointOfFailure{Resource: "workers", Why: "one worker runs every workload"})

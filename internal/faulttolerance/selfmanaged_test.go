@@ -2,6 +2,7 @@ package faulttolerance_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -42,11 +43,13 @@ func TestSelfManagedControlPlaneFromTaggedGroups(t *testing.T) {
 		zoneLoss                bool
 		capacity                float64
 		spofs                   int
+		effects                 []string // zone: resource of each zone-loss effect
 	}{
-		{"3 members over 3 zones", 3, 3, 3, 1, true, 0.67, 0},
-		{"3 members over 2 zones", 3, 2, 4, 1, false, 0.5, 0},
-		{"5 members over 3 zones", 5, 3, 6, 2, true, 0.67, 0},
-		{"1 member", 1, 1, 3, 0, false, 0, 1},
+		{"3 members over 3 zones", 3, 3, 3, 1, true, 0.67, 0, nil},
+		{"3 members over 2 zones", 3, 2, 4, 1, false, 0.5, 0, []string{"us-east-1a: control plane"}},
+		{"5 members over 3 zones", 5, 3, 6, 2, true, 0.67, 0, nil},
+		{"2 members over 2 zones", 2, 2, 2, 0, false, 0.5, 0, []string{"us-east-1a: control plane", "us-east-1b: control plane"}},
+		{"1 member", 1, 1, 3, 0, false, 0, 1, []string{"us-east-1a: control plane", "us-east-1a: workers"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,6 +58,15 @@ func TestSelfManagedControlPlaneFromTaggedGroups(t *testing.T) {
 			assert.Equal(t, tc.members, a.ControlPlaneMembers)
 			assert.Equal(t, tc.tolerated, a.ControlPlaneFailuresTolerated)
 			assert.Equal(t, tc.zoneLoss, a.ZoneLossSurvivable)
+			var effects []string
+			for _, e := range a.ZoneLossEffects {
+				effects = append(effects, e.Zone+": "+e.Resource)
+				assert.Equal(t, faulttolerance.ZoneLossFails, e.Verdict, e.Why)
+			}
+			assert.Equal(t, tc.effects, effects)
+			_, quorum := faulttolerance.Quorum(faulttolerance.MemberZones(selfManaged(tc.members, tc.zones, tc.workers)))
+			assert.Equal(t, !quorum, slices.ContainsFunc(a.ZoneLossEffects, func(e faulttolerance.ZoneLossEffect) bool { return e.Resource == "control plane" }),
+				"the control plane's effects name exactly the zones that make Quorum say false")
 			assert.Equal(t, tc.capacity, a.WorkerCapacityAfterZoneLoss)
 			assert.Len(t, a.SinglePointsOfFailure, tc.spofs)
 			assert.Nil(t, a.SLA, "nobody promises an SLA for a control plane you run")
@@ -69,16 +81,35 @@ func TestNetworkSinglePointsOfFailure(t *testing.T) {
 		return inventory.Resource{Type: "aws:ec2/subnet:Subnet", Name: "private-" + zone,
 			Inputs: map[string]any{"availabilityZone": zone, "tags": map[string]any{"kubernetes.io/role/internal-elb": "1"}}}
 	}
-	nat := inventory.Resource{Type: "aws:ec2/natGateway:NatGateway", Name: "nat-a"}
+	// In a preview the NAT gateway's subnetId is unknown: its dependency names the subnet.
+	public := inventory.Resource{Type: "aws:ec2/subnet:Subnet", Name: "public-us-east-1b", URN: "urn:public-b",
+		Inputs: map[string]any{"availabilityZone": "us-east-1b"}}
+	nat := inventory.Resource{Type: "aws:ec2/natGateway:NatGateway", Name: "nat-b",
+		Inputs: map[string]any{"subnetId": nil}, Dependencies: map[string][]string{"subnetId": {"urn:public-b"}}}
 	bastion := inventory.Resource{Type: "aws:ec2/instance:Instance", Name: "bastion",
-		Inputs: map[string]any{"tags": map[string]any{faulttolerance.RoleTagAWS: faulttolerance.RoleBastion}}}
-	a := faulttolerance.Assess(selfManaged(3, 3, 3, privateSubnet("us-east-1a"), privateSubnet("us-east-1b"), nat, bastion), s)
+		Inputs: map[string]any{"availabilityZone": "us-east-1c", "tags": map[string]any{faulttolerance.RoleTagAWS: faulttolerance.RoleBastion}}}
+	a := faulttolerance.Assess(selfManaged(3, 3, 3, privateSubnet("us-east-1a"), privateSubnet("us-east-1b"), public, nat, bastion), s)
 	var names []string
 	for _, p := range a.SinglePointsOfFailure {
 		names = append(names, p.Resource)
 	}
-	assert.ElementsMatch(t, []string{"nat-a", "bastion"}, names)
+	assert.ElementsMatch(t, []string{"nat-b", "bastion"}, names)
 	assert.Contains(t, a.OperationalDuties[0], "swarm raft backups")
+
+	// Quorum and workers survive any zone; losing the NAT's or the bastion's zone degrades.
+	assert.False(t, a.ZoneLossSurvivable)
+	assert.Equal(t, faulttolerance.ZoneLossDegraded, a.ZoneLoss)
+	assert.Equal(t, []faulttolerance.ZoneLossEffect{
+		{Zone: "us-east-1b", Resource: "nat-b", Verdict: faulttolerance.ZoneLossDegraded, Why: "the only NAT gateway, in us-east-1b: losing us-east-1b " +
+			"cuts egress (image pulls, cloud APIs, joins of replacement nodes) for the private subnets of us-east-1a; workloads that need none keep running"},
+		{Zone: "us-east-1c", Resource: "bastion", Verdict: faulttolerance.ZoneLossDegraded, Why: "the only bastion, in us-east-1c: the only way in for SSH, lost with it or with us-east-1c"},
+	}, a.ZoneLossEffects)
+
+	// Two NAT gateways: none is the only one.
+	nat2 := inventory.Resource{Type: "aws:ec2/natGateway:NatGateway", Name: "nat-a"}
+	b := faulttolerance.Assess(selfManaged(3, 3, 3, privateSubnet("us-east-1a"), privateSubnet("us-east-1b"), nat, nat2), s)
+	assert.Equal(t, faulttolerance.ZoneLossSurvives, b.ZoneLoss, "%v", b.ZoneLossEffects)
+	assert.Empty(t, b.SinglePointsOfFailure)
 }
 
 // Launch templates carry the role tag too (it goes on their instances), but a member is
@@ -114,4 +145,19 @@ func TestGCEMembersAreLabelledZonalGroups(t *testing.T) {
 	assert.Equal(t, 2, a.ControlPlaneFailuresTolerated, "5 managers tolerate 2")
 	assert.False(t, a.ZoneLossSurvivable, "5 managers over 2 zones (3-2): losing the zone of 3 loses quorum")
 	assert.Equal(t, 0.67, a.WorkerCapacityAfterZoneLoss)
+}
+
+func TestZoneLossAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		a    faulttolerance.Assessment
+		want string
+	}{
+		{faulttolerance.Assessment{ZoneLossSurvivable: true, ZoneLoss: faulttolerance.ZoneLossSurvives}, "yes"},
+		{faulttolerance.Assessment{ZoneLoss: faulttolerance.ZoneLossDegraded}, "no (degraded)"},
+		{faulttolerance.Assessment{ZoneLoss: faulttolerance.ZoneLossFails}, "no"},
+		{faulttolerance.Assessment{ZoneLossSurvivable: true}, "yes"},
+		{faulttolerance.Assessment{}, "no"},
+	} {
+		assert.Equal(t, tc.want, faulttolerance.ZoneLossAnswer(&tc.a), "%+v", tc.a)
+	}
 }

@@ -121,7 +121,26 @@ func TestZoneLossForcesThreeZones(t *testing.T) {
 	require.Equal(t, evaluate.OK, r.ev.Outcome, "%v", r.ev.Err)
 	res := e.judge(two, r, &tg)
 	assert.False(t, res.FaultTolerance.ZoneLossSurvivable)
-	assert.Contains(t, res.Misses, "does not survive the loss of a zone: the control plane does not keep quorum")
+	assert.Contains(t, res.Misses, "does not survive the loss of us-east-1a (fails): control plane: losing us-east-1a takes 2 of 3 swarm managers: 1 left, a majority needs 2")
+
+	// The three-zone design behind one NAT gateway keeps quorum and two thirds of its
+	// workers, but the model calls losing the gateway's zone degraded: that one effect,
+	// naming the gateway and its zone, is the miss (no second miss for the same gateway
+	// as a single point of failure).
+	var oneNAT *Candidate
+	for _, c := range generate(&tg, e.pricing.Catalog, e.opts) {
+		if c.Zones == 3 && c.ControlPlane.Count == 3 && c.NatGateways == spec.NatSingle && c.Workers.MachineType == rep.Cheapest.Workers.MachineType {
+			oneNAT = c
+		}
+	}
+	require.NotNil(t, oneNAT)
+	require.Empty(t, oneNAT.refused)
+	r, _ = e.evaluate(oneNAT)
+	require.Equal(t, evaluate.OK, r.ev.Outcome, "%v", r.ev.Err)
+	res = e.judge(oneNAT, r, &tg)
+	assert.Equal(t, faulttolerance.ZoneLossDegraded, res.FaultTolerance.ZoneLoss)
+	require.Len(t, res.Misses, 1, "%v", res.Misses)
+	assert.True(t, strings.HasPrefix(res.Misses[0], "does not survive the loss of us-east-1a (degraded): network-us-east-1a: the only NAT gateway, in us-east-1a"), res.Misses[0])
 }
 
 // A memory target of 32 GiB on one GKE node pool: one e2-standard-8 costs what four
@@ -290,6 +309,8 @@ func recheck(t *testing.T, e *Engine, tg *Target, r *Result) {
 	workers := faulttolerance.Workers(perZone)
 	if tg.SurviveZoneLoss {
 		assert.True(t, ft.ZoneLossSurvivable, r.Name)
+		assert.Equal(t, faulttolerance.ZoneLossSurvives, ft.ZoneLoss, r.Name)
+		assert.Empty(t, ft.ZoneLossEffects, r.Name)
 		assert.Empty(t, ft.SinglePointsOfFailure, r.Name)
 		most := 0
 		for _, n := range perZone {

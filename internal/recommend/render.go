@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/clusterbench/clusterbench/components/spec"
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
 
 // Formats are the output formats of a report.
@@ -56,7 +57,7 @@ func columns(rs []*Result) []row {
 		cells := []string{
 			r.Design, r.Name, usd(r.MonthlyUSD) + " a month", r.Cloud + " / " + r.Region, fmt.Sprint(r.Zones),
 			controlPlaneWords(r), workerWords(r), egressWords(r), fmt.Sprint(r.Resources),
-			fmt.Sprint(r.FaultTolerance.ControlPlaneFailuresTolerated), yesNo(r.FaultTolerance.ZoneLossSurvivable),
+			fmt.Sprint(r.FaultTolerance.ControlPlaneFailuresTolerated), faulttolerance.ZoneLossAnswer(&r.FaultTolerance),
 			fmt.Sprint(len(r.FaultTolerance.SinglePointsOfFailure)),
 			capacityWords(r.Capacity, r.Capacity.Workers), capacityWords(r.CapacityAfterZoneLoss, r.Capacity.Workers), misses,
 		}
@@ -103,13 +104,6 @@ func egressWords(r *Result) string {
 
 func capacityWords(c Capacity, of int) string {
 	return fmt.Sprintf("%s sustained vCPU (%d listed), %s GiB: %d of %d workers", num(c.SustainedVCPU), c.VCPU, num(c.MemoryGiB), c.Workers, of)
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }
 
 // renderText writes the table for a terminal or as Markdown.
@@ -166,7 +160,7 @@ func renderText(w io.Writer, rep *Report, md bool) error {
 		var rows [][]string
 		for i, r := range rep.Top {
 			rows = append(rows, []string{fmt.Sprint(i + 1), usd(r.MonthlyUSD), r.Design, r.Name, fmt.Sprint(r.Zones), controlPlaneWords(r),
-				workerWords(r), egressWords(r), fmt.Sprint(r.FaultTolerance.ControlPlaneFailuresTolerated), yesNo(r.FaultTolerance.ZoneLossSurvivable),
+				workerWords(r), egressWords(r), fmt.Sprint(r.FaultTolerance.ControlPlaneFailuresTolerated), faulttolerance.ZoneLossAnswer(&r.FaultTolerance),
 				fmt.Sprintf("%s vCPU, %s GiB", num(r.CapacityAfterZoneLoss.SustainedVCPU), num(r.CapacityAfterZoneLoss.MemoryGiB))})
 		}
 		list(&b, md, heads, rows)

@@ -342,15 +342,14 @@ func (e *Engine) judge(c *Candidate, r *cached, t *Target) *Result {
 	need, after := res.Capacity, ""
 	if t.SurviveZoneLoss {
 		need, after = res.CapacityAfterZoneLoss, " after losing a zone"
-		if !ft.ZoneLossSurvivable {
-			why := "the control plane does not keep quorum"
-			if res.CapacityAfterZoneLoss.Workers == 0 {
-				why = "no worker is left in the other zones"
-			}
-			res.Misses = append(res.Misses, "does not survive the loss of a zone: "+why)
+		// The model's verdict covers its single points of failure: each (a lone NAT
+		// gateway, a zonal control plane, one member, one worker) is a zone whose loss
+		// degrades or fails the stack, and is named here with its zone.
+		for _, e := range ft.ZoneLossEffects {
+			res.Misses = append(res.Misses, fmt.Sprintf("does not survive the loss of %s (%s): %s: %s", zoneWords(e.Zone), e.Verdict, e.Resource, e.Why))
 		}
-		for _, p := range ft.SinglePointsOfFailure {
-			res.Misses = append(res.Misses, fmt.Sprintf("single point of failure %s: %s", p.Resource, p.Why))
+		if !ft.ZoneLossSurvivable && len(ft.ZoneLossEffects) == 0 {
+			res.Misses = append(res.Misses, "does not survive the loss of a zone")
 		}
 	}
 	vcpu, kind := need.SustainedVCPU, "sustained vCPU"
@@ -374,4 +373,12 @@ func capacityOf(workers int, mt catalog.MachineType) Capacity {
 		Workers: workers, VCPU: workers * mt.VCPU,
 		SustainedVCPU: float64(workers) * mt.SustainedVCPU(), MemoryGiB: float64(workers) * mt.MemoryGiB,
 	}
+}
+
+// zoneWords names a zone-loss effect's zone ("a zone" when it is not recorded).
+func zoneWords(zone string) string {
+	if zone == "" {
+		return "a zone"
+	}
+	return zone
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/clusterbench/clusterbench/internal/faulttolerance"
 )
 
 // The scatter chart in the HTML report: monthly cost (y) against control-plane failures
@@ -69,7 +71,7 @@ func scatterChart(c *Comparison) chartView {
 			X: x(ft.ControlPlaneFailuresTolerated), Y: y(max(st.MonthlyCostUSD, 0)),
 			Survives: ft.ZoneLossSurvivable, Stack: st.Stack,
 			Tips: fmt.Sprintf("%s: %s per month, tolerates %d control-plane failure(s), zone loss survivable: %s",
-				st.Stack, StackCost(st), ft.ControlPlaneFailuresTolerated, YesNo(ft.ZoneLossSurvivable)),
+				st.Stack, StackCost(st), ft.ControlPlaneFailuresTolerated, faulttolerance.ZoneLossAnswer(ft)),
 		})
 	}
 	spreadLabels(v.Points)

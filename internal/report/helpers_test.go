@@ -41,7 +41,7 @@ func sampleComparison() *Comparison {
 					Datadog:    cost.MonitoringChoice{Choice: "datadog", MonthlyUSD: 54, BilledUSD: 54},
 				},
 				FaultTolerance: &faulttolerance.Assessment{
-					ControlPlaneManagedBy: "provider", ControlPlaneFailuresTolerated: 1, ZoneLossSurvivable: true,
+					ControlPlaneManagedBy: "provider", ControlPlaneFailuresTolerated: 1, ZoneLossSurvivable: true, ZoneLoss: faulttolerance.ZoneLossSurvives,
 					WorkerCapacityAfterZoneLoss: 0.67, SLA: &sla,
 					OperationalDuties: []string{"node group AMI upgrades after each control-plane upgrade"},
 				},
@@ -66,7 +66,9 @@ func sampleComparison() *Comparison {
 				},
 				FaultTolerance: &faulttolerance.Assessment{
 					ControlPlaneManagedBy: "you", ControlPlaneMembers: 3, ControlPlaneFailuresTolerated: 1,
-					WorkerCapacityAfterZoneLoss: 0,
+					WorkerCapacityAfterZoneLoss: 0, ZoneLoss: faulttolerance.ZoneLossFails,
+					ZoneLossEffects: []faulttolerance.ZoneLossEffect{{Zone: "us-central1-a", Resource: "workers", Verdict: faulttolerance.ZoneLossFails,
+						Why: "all 3 workers run in us-central1-a: losing it leaves none"}},
 					SinglePointsOfFailure: []faulttolerance.SinglePointOfFailure{
 						{Resource: "swarm-nat", Why: "the only zone holds every node"},
 					},

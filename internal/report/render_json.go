@@ -40,6 +40,7 @@ func normalisedStack(st Stack) Stack {
 	if st.FaultTolerance != nil {
 		ft := *st.FaultTolerance
 		ft.SinglePointsOfFailure = orEmpty(ft.SinglePointsOfFailure)
+		ft.ZoneLossEffects = orEmpty(ft.ZoneLossEffects)
 		ft.OperationalDuties = orEmpty(ft.OperationalDuties)
 		st.FaultTolerance = &ft
 	}

@@ -33,7 +33,7 @@ func TestJSONHasTheContractKeys(t *testing.T) {
 	}
 	ft := eks["faultTolerance"].(map[string]any)
 	for _, key := range []string{"controlPlaneManagedBy", "controlPlaneFailuresTolerated", "zoneLossSurvivable",
-		"workerCapacityAfterZoneLoss", "singlePointsOfFailure", "sla", "operationalDuties"} {
+		"workerCapacityAfterZoneLoss", "singlePointsOfFailure", "sla", "operationalDuties", "zoneLoss", "zoneLossEffects"} {
 		assert.Contains(t, ft, key)
 	}
 }

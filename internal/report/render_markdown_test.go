@@ -18,6 +18,7 @@ func TestMarkdownHasTheSideBySideTableThenEachBreakdown(t *testing.T) {
 		{"not-available stack shows its error", "| **Error** | - | - | selfmanaged on aws: not built yet |"},
 		{"money is formatted like every other format", "| **Monthly cost** | $1,234.56 | at least $99.50 (1 unpriced) | - | - |\n"},
 		{"no SLA reads none", "| **SLA** | 99.95% | none | - | - |\n"},
+		{"zone loss names the zone worse to lose", "| **Zone loss survivable** | yes | no<br>us-central1-a: workers (fails) | - | - |\n"},
 		{"lists become line breaks", "swarm raft backups<br>Docker Engine upgrades on every node"},
 		{"breakdown header", "## eks\n\n| Resource | Type | Component | Quantity | Unit | Unit price | Monthly |\n"},
 		{"breakdown line", "| eks-workers | aws:eks/nodeGroup:NodeGroup | clusterbench:managed:EksCluster | 2190 | hours | $0.0832 | $182.21 |\n"},

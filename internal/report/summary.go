@@ -94,7 +94,7 @@ var stackFacts = []stackFact{
 	{"Control-plane failures tolerated", fault(func(a *faulttolerance.Assessment) []string {
 		return lines(strconv.Itoa(a.ControlPlaneFailuresTolerated))
 	})},
-	{"Zone loss survivable", fault(func(a *faulttolerance.Assessment) []string { return lines(YesNo(a.ZoneLossSurvivable)) })},
+	{"Zone loss survivable", fault(zoneLossLines)},
 	{"Worker capacity after zone loss", fault(func(a *faulttolerance.Assessment) []string { return lines(Percent(a.WorkerCapacityAfterZoneLoss)) })},
 	{"SLA", fault(func(a *faulttolerance.Assessment) []string { return lines(SLAText(a.SLA)) })},
 	{"Single points of failure", fault(func(a *faulttolerance.Assessment) []string { return lines(strconv.Itoa(len(a.SinglePointsOfFailure))) })},
@@ -119,6 +119,21 @@ func memberLines(a *faulttolerance.Assessment) []string {
 		return lines("run by the provider")
 	}
 	return lines(strconv.Itoa(a.ControlPlaneMembers))
+}
+
+// zoneLossLines answer yes, "no (degraded)" or no, then name each zone that is worse
+// to lose and the resource that makes it so (the single-points-of-failure list and the
+// JSON say why).
+func zoneLossLines(a *faulttolerance.Assessment) []string {
+	out := lines(faulttolerance.ZoneLossAnswer(a))
+	for _, e := range a.ZoneLossEffects {
+		zone := e.Zone
+		if zone == "" {
+			zone = "a zone not recorded"
+		}
+		out = append(out, fmt.Sprintf("%s: %s (%s)", zone, e.Resource, e.Verdict))
+	}
+	return out
 }
 
 // spofLines lists the single points of failure, or says there are none.
