@@ -79,14 +79,6 @@ func StatusText(status string) string {
 	}
 }
 
-// YesNo shows a boolean fact.
-func YesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 // signed puts a minus sign in front of a formatted magnitude when v is negative.
 func signed(v float64, magnitude string) string {
 	if v < 0 && strings.Trim(magnitude, "$0.,") != "" {

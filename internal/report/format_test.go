@@ -32,7 +32,6 @@ func TestNumbersFormatTheSameEverywhere(t *testing.T) {
 		{"no SLA reads none", SLAText(nil), "none"},
 		{"SLA as promised", SLAText(&sla), "99.5%"},
 		{"not-available status reads as a sentence", StatusText(StatusNotAvailable), "not available yet"},
-		{"yes for true", YesNo(true), "yes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
