@@ -68,12 +68,17 @@ func TestMonitoringOnSelfManagedKubernetes(t *testing.T) {
 	assert.InDelta(t, none.MonthlyUSD+108.00, dd.MonthlyUSD, 0.001)
 }
 
-// The shipped kops-aws stack with monitoring and the demo, evaluated as compare does:
-// Datadog bills its three members and three workers; Prometheus's plan is the workers'
-// type with its data on their disks; the demo names no load balancer (NodePort).
+// The shipped self-managed stacks with monitoring and the demo, evaluated as compare
+// does: everything priced (the Datadog key's store entry included); Datadog bills the
+// three members and three workers; Prometheus's data is on the workers' disks, nothing
+// billed; the demo names no load balancer (NodePort).
 func TestSelfManagedStackIsPricedWithMonitoringAndTheDemo(t *testing.T) {
-	for _, choice := range []string{spec.MonitoringPrometheus, spec.MonitoringDatadog} {
-		in, err := stackfile.Read(filepath.Join("..", "..", "stacks", "Pulumi.kops-aws.yaml"))
+	for _, c := range []struct{ stack, choice string }{
+		{"kops-aws", spec.MonitoringPrometheus}, {"kops-aws", spec.MonitoringDatadog},
+		{"kops-gcp", spec.MonitoringPrometheus}, {"kops-gcp", spec.MonitoringDatadog},
+	} {
+		choice := c.choice
+		in, err := stackfile.Read(filepath.Join("..", "..", "stacks", "Pulumi."+c.stack+".yaml"))
 		require.NoError(t, err)
 		in.Config["clusterbench:monitoring"] = choice
 		in.Config["clusterbench:demo"] = "true"
@@ -88,6 +93,7 @@ func TestSelfManagedStackIsPricedWithMonitoringAndTheDemo(t *testing.T) {
 		est := price(t, res.Inventory, func(o *cost.Options) {
 			o.Monitoring, o.Prometheus, o.Demo = s.Monitoring, cost.PrometheusPlanFor(s), s.Demo
 		})
+		require.Empty(t, est.Unpriced, "%s %s: %s", c.stack, choice, reasons(est))
 		assert.Equal(t, 6, est.Monitoring.Hosts, choice)
 		assert.Equal(t, 108.00, est.Monitoring.Datadog.MonthlyUSD, choice)
 		assert.Equal(t, 0.0, est.Monitoring.Prometheus.BilledUSD, choice)
