@@ -49,7 +49,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{ctx: ctx, name: name, s: s, opts: []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(provider)}}
+	b := &builder{ctx: ctx, name: name, s: s, component: c, opts: []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(provider)}}
 	switch s.Monitoring {
 	case spec.MonitoringPrometheus:
 		err = b.prometheus()
@@ -66,10 +66,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 type builder struct {
-	ctx  *pulumi.Context
-	name string
-	s    *spec.Spec
-	opts []pulumi.ResourceOption
+	ctx       *pulumi.Context
+	name      string
+	s         *spec.Spec
+	component *Addons
+	opts      []pulumi.ResourceOption
 }
 
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
@@ -140,9 +141,25 @@ func (b *builder) eventsExporter(ns *corev1.Namespace, stack *helmv3.Release) er
 	if err != nil {
 		return err
 	}
-	_, err = yaml.NewConfigGroup(b.ctx, b.name+"-events-exporter", &yaml.ConfigGroupArgs{Objs: objs},
-		b.with(pulumi.DependsOn([]pulumi.Resource{ns, stack}))...)
+	name := b.name + "-events-exporter"
+	_, err = yaml.NewConfigGroup(b.ctx, name, &yaml.ConfigGroupArgs{Objs: objs},
+		b.with(pulumi.DependsOn([]pulumi.Resource{ns, stack}), pulumi.Transformations([]pulumi.ResourceTransformation{b.formerlyTyped(name)}))...)
 	return err
+}
+
+// formerlyTyped aliases the ConfigGroup's objects to what they were before the events
+// exporter became one YAML file: typed resources named name, children of the component.
+// Without the alias a stack deployed then would see new URNs, create the objects (the
+// provider's server-side apply adopts the live ones) and then delete the old resources,
+// and with them the very objects the new ones manage.
+func (b *builder) formerlyTyped(name string) pulumi.ResourceTransformation {
+	return func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		if args.Type == "kubernetes:yaml:ConfigGroup" {
+			return nil
+		}
+		return &pulumi.ResourceTransformationResult{Props: args.Props,
+			Opts: append(args.Opts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name), Parent: b.component}}))}
+	}
 }
 
 // datadog: the key as a Kubernetes Secret (a Pulumi secret all the way), then the chart,
