@@ -149,9 +149,9 @@ func (b *builder) eventsExporter(ns *corev1.Namespace, stack *helmv3.Release) er
 
 // formerlyTyped aliases the ConfigGroup's objects to what they were before the events
 // exporter became one YAML file: typed resources named name, children of the component.
-// Without the alias a stack deployed then would see new URNs, create the objects (the
-// provider's server-side apply adopts the live ones) and then delete the old resources,
-// and with them the very objects the new ones manage.
+// Without the alias a stack deployed then would see new URNs: Pulumi would create the
+// objects under them (which fails on the live objects, or adopts them) and then delete
+// the old resources, and with them the same-named objects in the cluster.
 func (b *builder) formerlyTyped(name string) pulumi.ResourceTransformation {
 	return func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
 		if args.Type == "kubernetes:yaml:ConfigGroup" {
