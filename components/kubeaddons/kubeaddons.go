@@ -6,21 +6,15 @@
 package kubeaddons
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/clusterbench/clusterbench/components/monitoring"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	rbacv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/yaml"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	goyaml "gopkg.in/yaml.v3"
 )
 
 // AddonsType is the component's type token.
@@ -55,7 +49,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{ctx: ctx, name: name, s: s, opts: []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(provider)}}
+	b := &builder{ctx: ctx, name: name, s: s, component: c, opts: []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(provider)}}
 	switch s.Monitoring {
 	case spec.MonitoringPrometheus:
 		err = b.prometheus()
@@ -72,10 +66,11 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 }
 
 type builder struct {
-	ctx  *pulumi.Context
-	name string
-	s    *spec.Spec
-	opts []pulumi.ResourceOption
+	ctx       *pulumi.Context
+	name      string
+	s         *spec.Spec
+	component *Addons
+	opts      []pulumi.ResourceOption
 }
 
 func (b *builder) with(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
@@ -138,68 +133,33 @@ func (b *builder) prometheus() error {
 }
 
 // eventsExporter: kubernetes-event-exporter, allowed to read events only, sending Warning
-// events to Alertmanager as alerts.
+// events to Alertmanager as alerts: the objects of
+// components/monitoring/kubernetes/events-exporter.yaml (monitoring.EventsExporterObjects),
+// which a self-managed cluster's init member applies too.
 func (b *builder) eventsExporter(ns *corev1.Namespace, stack *helmv3.Release) error {
-	const app = "events-exporter"
-	n := b.name + "-" + app
-	sa, err := corev1.NewServiceAccount(b.ctx, n, &corev1.ServiceAccountArgs{Metadata: meta(app, monitoring.Namespace)}, b.with(pulumi.DependsOn([]pulumi.Resource{ns}))...)
+	objs, err := monitoring.EventsExporterObjects(spec.Managed)
 	if err != nil {
 		return err
 	}
-	role, err := rbacv1.NewClusterRole(b.ctx, n, &rbacv1.ClusterRoleArgs{
-		Metadata: meta("clusterbench-"+app, ""),
-		Rules: rbacv1.PolicyRuleArray{rbacv1.PolicyRuleArgs{
-			ApiGroups: pulumi.StringArray{pulumi.String(""), pulumi.String("events.k8s.io")},
-			Resources: pulumi.StringArray{pulumi.String("events")},
-			Verbs:     pulumi.StringArray{pulumi.String("get"), pulumi.String("list"), pulumi.String("watch")},
-		}},
-	}, b.opts...)
-	if err != nil {
-		return err
-	}
-	if _, err := rbacv1.NewClusterRoleBinding(b.ctx, n, &rbacv1.ClusterRoleBindingArgs{
-		Metadata: meta("clusterbench-"+app, ""),
-		RoleRef:  rbacv1.RoleRefArgs{ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("ClusterRole"), Name: role.Metadata.Name().Elem()},
-		Subjects: rbacv1.SubjectArray{rbacv1.SubjectArgs{Kind: pulumi.String("ServiceAccount"), Name: pulumi.String(app), Namespace: pulumi.String(monitoring.Namespace)}},
-	}, b.opts...); err != nil {
-		return err
-	}
-	cm, err := corev1.NewConfigMap(b.ctx, n, &corev1.ConfigMapArgs{
-		Metadata: meta(app, monitoring.Namespace),
-		Data:     pulumi.StringMap{"config.yaml": pulumi.String(monitoring.EventsExporterConfig())},
-	}, b.with(pulumi.DependsOn([]pulumi.Resource{ns}))...)
-	if err != nil {
-		return err
-	}
-	w, _ := monitoring.WorkloadNamed(spec.Managed, app)
-	labels := pulumi.StringMap{"app.kubernetes.io/name": pulumi.String(app)}
-	_, err = appsv1.NewDeployment(b.ctx, n, &appsv1.DeploymentArgs{
-		Metadata: meta(app, monitoring.Namespace),
-		Spec: appsv1.DeploymentSpecArgs{
-			Replicas: pulumi.Int(1),
-			Selector: &metav1.LabelSelectorArgs{MatchLabels: labels},
-			Template: corev1.PodTemplateSpecArgs{
-				Metadata: &metav1.ObjectMetaArgs{Labels: labels},
-				Spec: corev1.PodSpecArgs{
-					ServiceAccountName: pulumi.String(app),
-					SecurityContext:    &corev1.PodSecurityContextArgs{RunAsNonRoot: pulumi.Bool(true), RunAsUser: pulumi.Int(65534), SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")}},
-					Containers: corev1.ContainerArray{corev1.ContainerArgs{
-						Name:  pulumi.String(app),
-						Image: pulumi.String(monitoring.EventsExporterImage),
-						Args:  pulumi.StringArray{pulumi.String("-conf=/config/config.yaml")},
-						Resources: &corev1.ResourceRequirementsArgs{Requests: pulumi.StringMap{
-							"cpu": pulumi.String(w.Requests.CPU()), "memory": pulumi.String(w.Requests.Memory()),
-						}},
-						SecurityContext: &corev1.SecurityContextArgs{AllowPrivilegeEscalation: pulumi.Bool(false), ReadOnlyRootFilesystem: pulumi.Bool(true),
-							Capabilities: &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}}},
-						VolumeMounts: corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("config"), MountPath: pulumi.String("/config")}},
-					}},
-					Volumes: corev1.VolumeArray{corev1.VolumeArgs{Name: pulumi.String("config"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: pulumi.String(app)}}},
-				},
-			},
-		},
-	}, b.with(pulumi.DependsOn([]pulumi.Resource{sa, cm, stack}))...)
+	name := b.name + "-events-exporter"
+	_, err = yaml.NewConfigGroup(b.ctx, name, &yaml.ConfigGroupArgs{Objs: objs},
+		b.with(pulumi.DependsOn([]pulumi.Resource{ns, stack}), pulumi.Transformations([]pulumi.ResourceTransformation{b.formerlyTyped(name)}))...)
 	return err
+}
+
+// formerlyTyped aliases the ConfigGroup's objects to what they were before the events
+// exporter became one YAML file: typed resources named name, children of the component.
+// Without the alias a stack deployed then would see new URNs: Pulumi would create the
+// objects under them (which fails on the live objects, or adopts them) and then delete
+// the old resources, and with them the same-named objects in the cluster.
+func (b *builder) formerlyTyped(name string) pulumi.ResourceTransformation {
+	return func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		if args.Type == "kubernetes:yaml:ConfigGroup" {
+			return nil
+		}
+		return &pulumi.ResourceTransformationResult{Props: args.Props,
+			Opts: append(args.Opts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name), Parent: b.component}}))}
+	}
 }
 
 // datadog: the key as a Kubernetes Secret (a Pulumi secret all the way), then the chart,
@@ -223,9 +183,9 @@ func (b *builder) datadog() error {
 }
 
 // demo: the manifests of components/monitoring/kubernetes/demo.yaml, the namespace first;
-// the web tier's load balancer admits adminCidrs only.
+// the web tier's load balancer admits adminCidrs only (monitoring.DemoObjects).
 func (b *builder) demo() error {
-	objs, err := DemoObjects(b.s)
+	objs, err := monitoring.DemoObjects(b.s)
 	if err != nil {
 		return err
 	}
@@ -235,35 +195,4 @@ func (b *builder) demo() error {
 	}
 	_, err = yaml.NewConfigGroup(b.ctx, b.name+"-demo", &yaml.ConfigGroupArgs{Objs: objs[1:]}, b.with(pulumi.DependsOn([]pulumi.Resource{ns}))...)
 	return err
-}
-
-// DemoObjects decodes the demo's manifests (the Namespace first) and sets the web
-// Service's loadBalancerSourceRanges to adminCidrs.
-func DemoObjects(s *spec.Spec) ([]map[string]any, error) {
-	dec := goyaml.NewDecoder(strings.NewReader(monitoring.DemoManifests))
-	var objs []map[string]any
-	for {
-		var o map[string]any
-		if err := dec.Decode(&o); err != nil {
-			if err.Error() == "EOF" {
-				break
-			}
-			return nil, fmt.Errorf("demo manifests: %w", err)
-		}
-		if o == nil {
-			continue
-		}
-		if o["kind"] == "Service" && o["metadata"].(map[string]any)["name"] == "web" {
-			ranges := make([]any, len(s.AdminCidrs))
-			for i, c := range s.AdminCidrs {
-				ranges[i] = c
-			}
-			o["spec"].(map[string]any)["loadBalancerSourceRanges"] = ranges
-		}
-		objs = append(objs, o)
-	}
-	if len(objs) == 0 || objs[0]["kind"] != "Namespace" {
-		return nil, fmt.Errorf("demo manifests: the Namespace must come first")
-	}
-	return objs, nil
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clusterbench/clusterbench/components/kubeaddons"
 	"github.com/clusterbench/clusterbench/components/monitoring"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -65,6 +64,8 @@ func TestManagedAddonsPerChoice(t *testing.T) {
 					case spec.MonitoringPrometheus:
 						want["kubernetes:core/v1:Namespace"]++
 						want[release] = 1
+						// The events exporter: one ConfigGroup of events-exporter.yaml's objects.
+						want["kubernetes:yaml:ConfigGroup"]++
 						want["kubernetes:core/v1:ServiceAccount"] = 1
 						want["kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"] = 1
 						want["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"] = 1
@@ -79,7 +80,7 @@ func TestManagedAddonsPerChoice(t *testing.T) {
 						want[k8sSecret] = 1
 					}
 					if demo {
-						want["kubernetes:yaml:ConfigGroup"] = 2
+						want["kubernetes:yaml:ConfigGroup"] += 2
 						want["kubernetes:core/v1:Namespace"]++
 						want["kubernetes:apps/v1:Deployment"] += 2
 						want["kubernetes:core/v1:Service"] = 2
@@ -146,18 +147,35 @@ func TestDatadogKeyStaysSecret(t *testing.T) {
 	}
 }
 
+// The demo's web tier on a managed cluster: a LoadBalancer Service admitting adminCidrs
+// only, as registered (not only as monitoring.DemoObjects returns it).
 func TestDemoLoadBalancerAdmitsAdminCidrsOnly(t *testing.T) {
-	objs, err := kubeaddons.DemoObjects(&spec.Spec{AdminCidrs: []string{"198.51.100.0/24"}})
-	require.NoError(t, err)
-	require.Equal(t, "Namespace", objs[0]["kind"])
-	var web map[string]any
-	for _, o := range objs {
-		if o["kind"] == "Service" && o["metadata"].(map[string]any)["name"] == "web" {
-			web = o
+	inv := run(t, "gke", spec.MonitoringNone, true)
+	var web *inventory.Resource
+	for _, r := range inv.OfType("kubernetes:core/v1:Service") {
+		if r.String("metadata.name") == "web" {
+			r := r
+			web = &r
 		}
 	}
 	require.NotNil(t, web)
-	svc := web["spec"].(map[string]any)
-	assert.Equal(t, "LoadBalancer", svc["type"])
-	assert.Equal(t, []any{"198.51.100.0/24"}, svc["loadBalancerSourceRanges"])
+	assert.Equal(t, "LoadBalancer", web.String("spec.type"))
+	assert.Equal(t, []any{"203.0.113.0/24"}, web.List("spec.loadBalancerSourceRanges"))
+}
+
+// The events exporter registered on a managed cluster is events-exporter.yaml with its
+// requests and configuration filled in, after the chart (its alerts go to Alertmanager).
+func TestEventsExporterIsTheSharedManifest(t *testing.T) {
+	inv := run(t, "eks", spec.MonitoringPrometheus, false)
+	deps := inv.OfType("kubernetes:apps/v1:Deployment")
+	require.Len(t, deps, 1)
+	d := deps[0]
+	w, ok := monitoring.WorkloadNamed(spec.Managed, "events-exporter")
+	require.True(t, ok)
+	assert.Equal(t, w.Requests.CPU(), d.String("spec.template.spec.containers.0.resources.requests.cpu"))
+	assert.Equal(t, w.Requests.Memory(), d.String("spec.template.spec.containers.0.resources.requests.memory"))
+	assert.Equal(t, "clusterbench", mustPath(t, d, "metadata.labels").(map[string]any)[monitoring.ManagedByLabel])
+	cms := inv.OfType("kubernetes:core/v1:ConfigMap")
+	require.Len(t, cms, 1)
+	assert.Equal(t, monitoring.EventsExporterConfig(), mustPath(t, cms[0], "data").(map[string]any)["config.yaml"])
 }

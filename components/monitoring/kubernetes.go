@@ -21,6 +21,21 @@ var (
 	DatadogAgent        = Chart{Name: "datadog", Repo: "https://helm.datadoghq.com", Version: "3.150.0"}
 )
 
+// HelmCLI is a pinned Helm release: its version and the sha256 of its linux-amd64
+// tarball (get.helm.sh/helm-<version>-linux-amd64.tar.gz), which the self-managed init
+// member checks before it installs the binary (CB_HELM_VERSION, CB_HELM_SHA256).
+type HelmCLI struct {
+	Version, SHA256 string
+}
+
+// helmSHA256 is a PLACEHOLDER until the lead fills in the verified checksum of
+// helm-v3.19.0-linux-amd64.tar.gz (no release server is reachable from here): with it
+// the bootstrap's checksum check fails, so no unverified binary is ever run.
+const helmSHA256 = "TODO-VERIFY"
+
+// Helm is the Helm CLI the self-managed clusters' init member installs the charts with.
+var Helm = HelmCLI{Version: "v3.19.0", SHA256: helmSHA256}
+
 // Kubernetes namespaces and names the charts and secrets use.
 const (
 	Namespace            = "monitoring"
@@ -28,12 +43,12 @@ const (
 	DatadogSecretKey     = "api-key"
 	PrometheusRelease    = "kube-prometheus-stack"
 	DatadogRelease       = "datadog"
-	EventsExporterImage  = "ghcr.io/resmoio/kubernetes-event-exporter:v1.7"
 	alertmanagerEndpoint = "http://" + PrometheusRelease + "-alertmanager." + Namespace + ":9093/api/v2/alerts"
 )
 
 // DemoManifests is the demo service on Kubernetes (kubernetes/demo.yaml): make
-// test-kubeadm-live dry-runs the same file against a real API server.
+// test-kubeadm-live dry-runs the same file against a real API server. DemoObjects
+// decodes it for a stack.
 //
 //go:embed kubernetes/demo.yaml
 var DemoManifests string
@@ -58,8 +73,8 @@ func StorageClass(cloud string) string {
 }
 
 // PrometheusValues are kube-prometheus-stack's values for a stack: retention and storage
-// from the spec, every piece's requests from PrometheusWorkloads, the control-plane
-// targets a managed control plane hides switched off.
+// from the spec, every piece's requests from PrometheusWorkloads, and only the
+// control-plane targets Prometheus can reach switched on.
 func PrometheusValues(s *spec.Spec) map[string]any {
 	o := s.Orchestrator
 	storage := map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{
@@ -72,7 +87,7 @@ func PrometheusValues(s *spec.Spec) map[string]any {
 		storage = map[string]any{"emptyDir": map[string]any{"sizeLimit": fmt.Sprintf("%dGi", s.Prometheus.VolumeGb)}}
 	}
 	managed := o == spec.Managed
-	return map[string]any{
+	values := map[string]any{
 		"prometheus": map[string]any{"prometheusSpec": map[string]any{
 			"retention":     fmt.Sprintf("%dd", s.Prometheus.RetentionDays),
 			"retentionSize": fmt.Sprintf("%dGB", s.Prometheus.VolumeGb*9/10),
@@ -84,29 +99,55 @@ func PrometheusValues(s *spec.Spec) map[string]any {
 		"prometheusOperator":       map[string]any{"resources": requests(o, "prometheus-operator")},
 		"kube-state-metrics":       map[string]any{"resources": requests(o, "kube-state-metrics")},
 		"prometheus-node-exporter": map[string]any{"resources": requests(o, "node-exporter")},
-		// A managed control plane does not expose etcd, the scheduler or the controller
-		// manager to the cluster: scraping them would only raise TargetDown alerts.
-		"kubeEtcd":              map[string]any{"enabled": !managed},
+		// etcd is off everywhere. A managed control plane does not expose it. On a
+		// self-managed (kubeadm) cluster it serves metrics on 127.0.0.1:2381 only
+		// (kubeadm's listen-metrics-urls), and the firewall keeps workers, where
+		// Prometheus runs, off every etcd port (selfmanaged.EtcdPortRanges): scraping it
+		// would only raise TargetDown alerts.
+		"kubeEtcd": map[string]any{"enabled": false},
+		// A managed control plane does not expose the scheduler or the controller manager
+		// either. On a self-managed cluster the bootstrap binds both to 0.0.0.0
+		// (bind-address), so Prometheus scrapes their secure ports (kube-scheduler 10259,
+		// kube-controller-manager 10257), which authenticate and authorize every request.
 		"kubeScheduler":         map[string]any{"enabled": !managed},
 		"kubeControllerManager": map[string]any{"enabled": !managed},
 	}
+	if o == spec.SelfManaged {
+		// kubeadm's kube-proxy serves its metrics on 127.0.0.1:10249 (metricsBindAddress):
+		// out of Prometheus's reach. Managed stays as it was (the chart's default).
+		values["kubeProxy"] = map[string]any{"enabled": false}
+	}
+	return values
 }
 
 // DatadogValues are the datadog chart's values: the key from the Kubernetes Secret (never
 // in the values), the site, the cluster agent and event collection on.
 func DatadogValues(s *spec.Spec) map[string]any {
-	return map[string]any{
-		"datadog": map[string]any{
-			"site":                 s.Datadog.Site,
-			"apiKeyExistingSecret": DatadogSecretName,
-			"clusterName":          s.Stack,
-			"collectEvents":        true,
-			"leaderElection":       true,
-			"kubeStateMetricsCore": map[string]any{"enabled": true},
-			"tags":                 []any{"clusterbench_stack:" + s.Stack},
-		},
+	dd := map[string]any{
+		"site":                 s.Datadog.Site,
+		"apiKeyExistingSecret": DatadogSecretName,
+		"clusterName":          s.Stack,
+		"collectEvents":        true,
+		"leaderElection":       true,
+		"kubeStateMetricsCore": map[string]any{"enabled": true},
+		"tags":                 []any{"clusterbench_stack:" + s.Stack},
+	}
+	values := map[string]any{
+		"datadog":      dd,
 		"clusterAgent": map[string]any{"enabled": true, "replicas": 2, "createPodDisruptionBudget": true},
 	}
+	if s.Orchestrator == spec.SelfManaged {
+		// kubeadm's kubelets serve a self-signed certificate (no serverTLSBootstrap), which
+		// the agent cannot verify (Datadog's control-plane guide for kubeadm sets
+		// tlsVerify false too); the connection stays TLS.
+		dd["kubelet"] = map[string]any{"tlsVerify": false}
+		// The control-plane members are hosts Datadog bills (the cost engine counts them):
+		// the node agent runs on them too, through kubeadm's control-plane taint.
+		values["agents"] = map[string]any{"tolerations": []any{map[string]any{
+			"key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule",
+		}}}
+	}
+	return values
 }
 
 // EventsExporterConfig routes the cluster's Warning events to Alertmanager as alerts

@@ -294,15 +294,22 @@ func TestAwsIAMHasNoWildcards(t *testing.T) {
 		"arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/join-token",
 		"arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/ca-cert-hash",
 	}, workerParams)
-	var cpParams []string
+	// Members read the whole path and write, by name, only what the bootstrap writes.
+	cpParams := map[string][]string{}
 	for _, s := range policies["cluster-control-plane"] {
-		for _, r := range list(s.Resource) {
-			if strings.Contains(r, ":ssm:") {
-				cpParams = append(cpParams, r)
+		for _, a := range list(s.Action) {
+			for _, r := range list(s.Resource) {
+				if strings.Contains(r, ":ssm:") {
+					cpParams[a] = append(cpParams[a], strings.TrimPrefix(r, "arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/"))
+				}
 			}
 		}
 	}
-	assert.Equal(t, []string{"arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/*"}, cpParams)
+	assert.Equal(t, map[string][]string{
+		"ssm:GetParameter": {"*"},
+		"ssm:PutParameter": {"lock", "join-token", "ca-cert-hash", "certificate-key", "encryption-key", "admin-kubeconfig",
+			"etcd-control-plane-0", "etcd-control-plane-1", "etcd-control-plane-2"},
+	}, cpParams)
 }
 
 // GCE: project-wide, each account holds only the logging and metrics writers; members

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/clusterbench/clusterbench/components/monitoring"
+	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/scripts"
 )
 
@@ -160,3 +162,21 @@ func SortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// WithAddons adds a control-plane member's settings for clusterbench:monitoring and
+// clusterbench:demo (monitoring.SelfManagedMemberSettings): the init member installs
+// them once the API is up. Workers never carry them.
+func (s Settings) WithAddons(sp *spec.Spec) (Settings, error) {
+	addons, err := monitoring.SelfManagedMemberSettings(sp)
+	if err != nil {
+		return nil, err
+	}
+	out := s.With()
+	for k, v := range addons {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// DatadogKeyDescription describes the store entry of the Datadog API key.
+const DatadogKeyDescription = "Datadog API key of the cluster's agent (clusterbench:datadogApiKey); only the control-plane members read it"

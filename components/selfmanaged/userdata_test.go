@@ -62,7 +62,8 @@ func TestUserDataPerRole(t *testing.T) {
 				}
 				want := with(tc.common, "CB_ROLE", "control-plane", "CB_KUBERNETES_VERSION", tc.version,
 					"CB_MEMBER_NAME", member, "CB_ZONE", zone, "CB_ETCD_VOLUMES", strings.Join(volumes, ","),
-					"CB_CONTROL_PLANE_MEMBERS", "control-plane-0,control-plane-1,control-plane-2")
+					"CB_CONTROL_PLANE_MEMBERS", "control-plane-0,control-plane-1,control-plane-2",
+					"CB_MONITORING", "none", "CB_DEMO", "false")
 				assert.Equal(t, want, selfmanaged.ParseSettings(script), member)
 				assertIsTheBootstrap(t, script)
 			}

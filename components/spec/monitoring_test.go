@@ -70,10 +70,6 @@ func TestMonitoringSettingsAreValidated(t *testing.T) {
 			"clusterbench:monitoring = prometheus: on Swarm needs swarm.managersRunWorkloads: true"},
 		{"node-disk data fits the root disk", with(base(spec.GCP, spec.SelfManaged), "clusterbench:monitoring", "prometheus", "clusterbench:prometheus.volumeGb", "40"),
 			"clusterbench:prometheus.volumeGb = 40: must leave 20 GB of workers.diskGb (50) to the system and images"},
-		{"self-managed monitoring is not deployed yet", with(base(spec.AWS, spec.SelfManaged), "clusterbench:monitoring", "prometheus"),
-			"clusterbench:monitoring = prometheus: is not deployed on selfmanaged clusters yet"},
-		{"self-managed demo is not deployed yet", with(base(spec.GCP, spec.SelfManaged), "clusterbench:demo", "true"),
-			"clusterbench:demo = true: is not deployed on selfmanaged clusters yet"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,6 +83,26 @@ func TestMonitoringSettingsAreValidated(t *testing.T) {
 		"clusterbench:workers.diskGb", "120"))
 	require.NoError(t, err)
 	assert.Equal(t, spec.PrometheusSettings{RetentionDays: 30, VolumeGb: 100}, s.Prometheus)
+}
+
+// Self-managed clusters deploy both choices and the demo (the init member's bootstrap
+// installs them); Datadog still needs its key there.
+func TestSelfManagedDeploysMonitoringAndTheDemo(t *testing.T) {
+	for _, cloud := range []string{spec.AWS, spec.GCP} {
+		s, warnings, err := parse(with(base(cloud, spec.SelfManaged), "clusterbench:monitoring", "prometheus", "clusterbench:demo", "true"))
+		require.NoError(t, err, cloud)
+		assert.Empty(t, warnings, cloud)
+		assert.Equal(t, spec.MonitoringPrometheus, s.Monitoring)
+		assert.True(t, s.Demo)
+
+		dd := with(base(cloud, spec.SelfManaged), "clusterbench:monitoring", "datadog", "clusterbench:demo", "true")
+		_, _, err = parse(dd)
+		require.Error(t, err, cloud)
+		assert.Contains(t, err.Error(), "clusterbench:datadogApiKey: required with monitoring: datadog")
+		s, _, err = parseSecret(with(dd, apiKey, "0123456789abcdef"), apiKey)
+		require.NoError(t, err, cloud)
+		assert.Equal(t, spec.MonitoringDatadog, s.Monitoring)
+	}
 }
 
 func TestSettingsOfTheOtherChoiceAreIgnoredWithAWarning(t *testing.T) {

@@ -299,16 +299,6 @@ func validateMonitoring(s *Spec, set func(string) bool, ps *problems) {
 			ps.warn(k, "", "ignored: monitoring is %s", s.Monitoring)
 		}
 	}
-	// The self-managed bootstrap does not install the charts or the demo yet: a stack that
-	// asked for them would be priced for what it never runs.
-	if s.Orchestrator == SelfManaged {
-		if s.Monitoring != MonitoringNone {
-			ps.add("monitoring", s.Monitoring, "is not deployed on selfmanaged clusters yet (the kubeadm bootstrap does not install the charts); use none here, or managed or swarm; compare still prices both choices for this cluster")
-		}
-		if s.Demo {
-			ps.add("demo", "true", "is not deployed on selfmanaged clusters yet (the kubeadm bootstrap does not apply its manifests); use false here, or managed or swarm")
-		}
-	}
 	if s.Orchestrator == Swarm && s.Monitoring != MonitoringNone && !s.Swarm.ManagersRunWorkloads {
 		ps.add("monitoring", s.Monitoring, "on Swarm needs swarm.managersRunWorkloads: true: a drained manager runs no task, not even a global service's, so its metrics would go uncollected (and Prometheus, which discovers the swarm through a manager's Docker API, could not run at all); set clusterbench:swarm.managersRunWorkloads: true, or monitoring: none")
 	}

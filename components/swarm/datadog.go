@@ -3,16 +3,16 @@ package swarm
 import (
 	"fmt"
 
+	"github.com/clusterbench/clusterbench/components/secretstore"
 	"github.com/clusterbench/clusterbench/components/spec"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
-	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // The Datadog API key (clusterbench:datadogApiKey, a Pulumi secret) travels as a secret
 // only: Pulumi writes it into the swarm's store (an SSM SecureString / a Secret Manager
-// secret) that only the managers may read, and the init manager pipes it from there into
-// the Swarm secret datadog_api_key. It is never in user data, an output or a log.
+// secret, components/secretstore) that only the managers may read, and the init manager
+// pipes it from there into the Swarm secret datadog_api_key. It is never in user data,
+// an output or a log.
 
 // managerReadOnlyKeys are the store keys managers read but never write.
 func managerReadOnlyKeys(s *spec.Spec) []string {
@@ -28,11 +28,10 @@ func (b *awsBuilder) datadogKey() error {
 	if b.s.Monitoring != spec.MonitoringDatadog {
 		return nil
 	}
-	p, err := ssm.NewParameter(b.ctx, b.name+"-"+KeyDatadogAPIKey, &ssm.ParameterArgs{
-		Name:        pulumi.Sprintf("%s/%s", b.storePath, KeyDatadogAPIKey),
-		Type:        pulumi.String("SecureString"),
-		Value:       pulumi.ToSecret(pulumi.String(b.s.Datadog.APIKey())).(pulumi.StringOutput),
-		Description: pulumi.String("Datadog API key of the swarm's agent (clusterbench:datadogApiKey); managers read it"),
+	p, err := secretstore.NewAwsParameter(b.ctx, b.name+"-"+KeyDatadogAPIKey, secretstore.AwsArgs{
+		Parameter:   pulumi.Sprintf("%s/%s", b.storePath, KeyDatadogAPIKey),
+		Value:       b.s.Datadog.APIKey(),
+		Description: "Datadog API key of the swarm's agent (clusterbench:datadogApiKey); managers read it",
 	}, b.parent)
 	if err != nil {
 		return err
@@ -47,29 +46,16 @@ func (b *gcpBuilder) datadogKey() error {
 	if b.s.Monitoring != spec.MonitoringDatadog {
 		return nil
 	}
-	secret, err := secretmanager.NewSecret(b.ctx, fmt.Sprintf("%s-%s", b.name, KeyDatadogAPIKey), &secretmanager.SecretArgs{
-		SecretId:    pulumi.Sprintf("%s-%s", b.storePath, KeyDatadogAPIKey),
-		Project:     pulumi.String(b.s.Project),
-		Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
-		Labels:      pulumi.StringMap{"clusterbench-swarm": pulumi.String(b.name)},
+	ready, err := secretstore.NewGcpSecret(b.ctx, fmt.Sprintf("%s-%s", b.name, KeyDatadogAPIKey), secretstore.GcpArgs{
+		Project:  b.s.Project,
+		SecretID: pulumi.Sprintf("%s-%s", b.storePath, KeyDatadogAPIKey),
+		Labels:   pulumi.StringMap{"clusterbench-swarm": pulumi.String(b.name)},
+		Value:    b.s.Datadog.APIKey(),
+		Readers:  []secretstore.Reader{{Name: RoleManager, Member: b.managerAccount.Member}},
 	}, b.parent)
 	if err != nil {
 		return err
 	}
-	version, err := secretmanager.NewSecretVersion(b.ctx, fmt.Sprintf("%s-%s", b.name, KeyDatadogAPIKey), &secretmanager.SecretVersionArgs{
-		Secret:     secret.ID(),
-		SecretData: pulumi.ToSecret(pulumi.String(b.s.Datadog.APIKey())).(pulumi.StringOutput),
-	}, b.parent)
-	if err != nil {
-		return err
-	}
-	grant, err := secretmanager.NewSecretIamMember(b.ctx, fmt.Sprintf("%s-%s-%s-accessor", b.name, KeyDatadogAPIKey, RoleManager), &secretmanager.SecretIamMemberArgs{
-		SecretId: secret.SecretId, Project: pulumi.String(b.s.Project),
-		Role: pulumi.String(secretAccessor), Member: b.managerAccount.Member,
-	}, b.parent)
-	if err != nil {
-		return err
-	}
-	b.iamReady = append(b.iamReady, version, grant)
+	b.iamReady = append(b.iamReady, ready...)
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"strconv"
 
 	"github.com/clusterbench/clusterbench/components/monitoring"
+	"github.com/clusterbench/clusterbench/components/secretstore"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/scripts"
 )
@@ -53,7 +54,7 @@ const (
 	KeyManagerAddrs = "manager-addrs" // where joining nodes find a manager
 	// KeyDatadogAPIKey holds clusterbench:datadogApiKey: Pulumi writes it (a secret),
 	// managers only read it, and the init manager turns it into a Swarm secret.
-	KeyDatadogAPIKey = "datadog-api-key"
+	KeyDatadogAPIKey = secretstore.DatadogAPIKey
 )
 
 // StoreKeys are every key of a swarm's store; managers read and write all of them.

@@ -147,6 +147,12 @@ func TestEverySpecVariantChangesItsCell(t *testing.T) {
 			"clusterbench:monitoring = none", "the datadog chart 3.150.0 (node agents and the cluster agent)", ""},
 		{"observability", "kops-aws", []string{"clusterbench:network", `{"flowLogs": true}`},
 			"", "VPC flow logs to CloudWatch", ""},
+		{"observability", "kops-aws", []string{"clusterbench:monitoring", "prometheus"},
+			"clusterbench:monitoring = none", "kube-prometheus-stack 82.6.0 (Prometheus, Alertmanager, Grafana, node-exporter) and an events exporter, which the init member installs with Helm", ""},
+		{"observability", "kops-gcp", []string{"clusterbench:monitoring", "datadog", "clusterbench:datadogApiKey", "fake-key-for-tests"},
+			"no metrics or log shipping", "clusterbench:monitoring = datadog: deployed by this stack", ""},
+		{"loadBalancing", "kops-gcp", []string{"clusterbench:demo", "true"},
+			"", "clusterbench:demo: its web tier is a NodePort Service the init member applies", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.row+"/"+tc.stack+"/"+strings.Join(tc.overrides, "="), func(t *testing.T) {

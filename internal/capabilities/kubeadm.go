@@ -39,6 +39,9 @@ func (k kubeadmKind) applicationHA() Capability {
 func (k kubeadmKind) loadBalancing() Capability {
 	details := append([]string{"expose applications with NodePort behind a load balancer of your own, or install the cloud's controller manager"},
 		k.loadBalancers()...)
+	if k.setting("CB_DEMO_MANIFESTS", cp) != "" {
+		details = append(details, "clusterbench:demo: its web tier is a NodePort Service the init member applies (reachable on every node's port inside the network)")
+	}
 	return capability(Yours, "Services: kube-proxy (kubeadm's add-on); type LoadBalancer stays pending: no cloud controller manager is deployed", details...)
 }
 

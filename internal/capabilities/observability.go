@@ -11,7 +11,7 @@ import (
 // observability says what the stack ships logs and metrics to, from its inventory (log
 // groups, cluster logging settings, flow logs) and its bootstrap, and what
 // the monitoring the stack deploys (clusterbench:monitoring: Helm releases on EKS/GKE,
-// a stack on Swarm).
+// the chart the init member installs on self-managed clusters, a stack on Swarm).
 func observability(st *stack) Capability {
 	var status, value string
 	var details []string
@@ -48,7 +48,11 @@ func observability(st *stack) Capability {
 	case st.bootstrap == kubernetesBootstrap:
 		facts := scripts.KubernetesFacts
 		status, value = Deployed, fmt.Sprintf("API server audit log on each member (%s, %d days)", facts.AuditLogPath, facts.AuditLogMaxAgeDays)
-		details = append(details, "no metrics or log shipping: container logs stay on each node")
+		if deployed == "" {
+			details = append(details, "no metrics or log shipping: container logs stay on each node")
+		} else {
+			details = append(details, "container logs stay on each node")
+		}
 	case st.bootstrap == swarmBootstrap && deployed != "":
 		status, value = Deployed, what
 		what = ""

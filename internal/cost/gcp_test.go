@@ -240,6 +240,15 @@ func TestSecretManagerSecretsPayForOneActiveVersion(t *testing.T) {
 	assert.InDelta(t, 0.12, est.MonthlyUSD, 0.0001)
 }
 
+// A version Pulumi writes (the Datadog API key) is the one its secret's line prices:
+// $0.06 for both, not unpriced and not twice.
+func TestASecretVersionPulumiWritesIsItsSecretsOneVersion(t *testing.T) {
+	est := price(t, inv(res("gcp:secretmanager/secret:Secret", "datadog-api-key", obj{"secretId": "s"}),
+		res("gcp:secretmanager/secretVersion:SecretVersion", "datadog-api-key", obj{"secretData": "[secret]"})))
+	require.Empty(t, est.Unpriced, reasons(est))
+	assert.InDelta(t, 0.06, est.MonthlyUSD, 0.0001)
+}
+
 // A Cloud KMS key: one active SOFTWARE key version, $0.06 a month (Cloud KMS pricing);
 // its key ring is free. An HSM key is not in the catalog: unpriced, with the reason.
 func TestKMSKeysPayPerActiveVersion(t *testing.T) {

@@ -135,6 +135,9 @@ func TestTheDemosLoadBalancerIsNamedAsExcluded(t *testing.T) {
 	assert.False(t, has(price(t, inv(swarmFleets()...), func(o *cost.Options) {
 		o.Demo, o.Prometheus = true, cost.PrometheusPlan{Orchestrator: spec.Swarm, VolumeGB: 20}
 	})), "Swarm publishes the demo through the stack's own, priced load balancer")
+	assert.False(t, has(price(t, inv(awsWorkers(3)...), func(o *cost.Options) {
+		o.Demo, o.Prometheus = true, cost.PrometheusPlan{Orchestrator: spec.SelfManaged, VolumeGB: 20}
+	})), "a self-managed cluster exposes the demo as a NodePort Service: no load balancer")
 }
 
 // BenchmarkPriceWithMonitoringComparison prices six fleets with both monitoring choices

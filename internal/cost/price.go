@@ -21,8 +21,9 @@ type Options struct {
 	// Monitoring is "none", "prometheus" or "datadog": the configured choice's billed
 	// lines join the estimate; both choices are priced in Estimate.Monitoring.
 	Monitoring string
-	// Demo: the stack runs the demo service (clusterbench:demo); on Kubernetes its web
-	// tier's LoadBalancer Service makes the cloud create a load balancer at run time.
+	// Demo: the stack runs the demo service (clusterbench:demo); on managed Kubernetes its
+	// web tier's LoadBalancer Service makes the cloud create a load balancer at run time
+	// (self-managed clusters expose it as a NodePort Service).
 	Demo bool
 	// Prometheus is what Prometheus reserves (PrometheusPlanFor); the zero plan is
 	// DefaultPrometheusPlan.

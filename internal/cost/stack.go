@@ -46,7 +46,10 @@ func (p *pricer) excluded() []string {
 	if len(zonesOf(p.inv, "aws")) <= 1 && len(zonesOf(p.inv, "gcp")) <= 1 {
 		out = append(out, "Inter-zone traffic is not priced: the inventory places nothing of one cloud in more than one zone.")
 	}
-	if p.opts.Demo && p.opts.Prometheus.Orchestrator != "swarm" {
+	// Swarm publishes the demo through the stack's own, priced load balancer; a
+	// self-managed cluster exposes it as a NodePort Service (no cloud controller manager
+	// would create a load balancer there).
+	if o := p.opts.Prometheus.Orchestrator; p.opts.Demo && o != "swarm" && o != "selfmanaged" {
 		out = append(out, "The demo's web tier is a Kubernetes Service of type LoadBalancer: the cloud load balancer created for it at run time (and its traffic) is not priced.")
 	}
 	switch p.opts.Monitoring {

@@ -20,7 +20,9 @@ var credentialPatterns = []struct {
 	// placeholders of that shape for dry runs.
 	{"a kubeadm bootstrap token", "token", regexp.MustCompile(`(?i)token["']?\s*[=:\s]\s*["']?[a-z0-9]{6}\.[a-z0-9]{16}\b`)},
 	{"a private key", "private key-----", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
-	{"a kubeconfig with credentials", "kind:", regexp.MustCompile(`(?s)kind:\s*Config.*(client-key-data|token):`)},
+	// kind: Config, not kind: ConfigMap (the self-managed members' user data carries
+	// ConfigMaps: CB_MONITORING_MANIFESTS).
+	{"a kubeconfig with credentials", "kind:", regexp.MustCompile(`(?s)kind:\s*Config\b.*(client-key-data|token):`)},
 }
 
 // credentialIn names the credential a text carries, if any.

@@ -25,8 +25,11 @@ func (b *builder) memberGroups() error {
 		for v, vol := range b.volumes[m.Name] {
 			volumes[v] = vol.ID().ToStringOutput()
 		}
-		settings := b.bootstrap(nodegroup.RoleControlPlane).With("CB_MEMBER_NAME", m.Name, "CB_ZONE", m.Zone,
-			"CB_CONTROL_PLANE_MEMBERS", selfmanaged.MemberNames(b.members))
+		settings, err := b.bootstrap(nodegroup.RoleControlPlane).With("CB_MEMBER_NAME", m.Name, "CB_ZONE", m.Zone,
+			"CB_CONTROL_PLANE_MEMBERS", selfmanaged.MemberNames(b.members)).WithAddons(b.s)
+		if err != nil {
+			return err
+		}
 		g, err := nodegroup.NewAwsGroup(b.ctx, b.name+"-"+m.Name, &nodegroup.AwsGroupArgs{
 			Role:                nodegroup.RoleControlPlane,
 			ImageID:             b.args.ImageID,

@@ -61,7 +61,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	}
 	b := &builder{ctx: ctx, name: name, args: args, s: args.Spec, cluster: c.ClusterName, parent: pulumi.Parent(c),
 		members: selfmanaged.Members(args.Spec.ControlPlane.Count, args.Network.Zones)}
-	steps := []func() error{b.firewall, b.snapshots, b.apiLoadBalancer, b.iam, b.etcdVolumes, b.memberGroups, b.workerGroup}
+	steps := []func() error{b.firewall, b.snapshots, b.apiLoadBalancer, b.iam, b.datadogKey, b.etcdVolumes, b.memberGroups, b.workerGroup}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return nil, err
@@ -110,7 +110,8 @@ type builder struct {
 	volumes    map[string]map[string]*ebs.Volume
 	memberASGs []*nodegroup.AwsGroup
 	workers    *nodegroup.AwsGroup
-	// iamReady: the roles' policies, which must exist before an instance boots.
+	// iamReady: the roles' policies (and the Datadog key), which must exist before an
+	// instance boots.
 	iamReady []pulumi.Resource
 }
 

@@ -74,20 +74,34 @@ func (b *builder) controlPlaneStatements(bucketArn string) []iampolicy.Statement
 			Action: []string{"s3:PutObject"},
 		},
 		{
-			// The lock and the join material, under this stack's path only.
-			Sid: "JoinMaterial", Effect: "Allow",
+			// Read the lock, the join material, the peers' etcd endpoints and, with
+			// monitoring: datadog, the Datadog API key: under this stack's path only.
+			Sid: "ReadStore", Effect: "Allow",
 			Resource: []string{b.parameterArn("*")},
-			Action:   []string{"ssm:GetParameter", "ssm:PutParameter"},
+			Action:   []string{"ssm:GetParameter"},
+		},
+		{
+			// Write only the keys the bootstrap writes, by name: a member can never
+			// overwrite the Datadog API key (or anything else Pulumi keeps there).
+			Sid: "WriteJoinMaterial", Effect: "Allow",
+			Resource: b.parameterArns(b.writtenKeys()),
+			Action:   []string{"ssm:PutParameter"},
 		},
 	}
 }
 
+// parameterArns names each key's parameter.
+func (b *builder) parameterArns(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = b.parameterArn(k)
+	}
+	return out
+}
+
 // nodeStatements: a worker describes, pulls images and reads the worker join material.
 func (b *builder) nodeStatements() []iampolicy.Statement {
-	params := make([]string, 0, len(selfmanaged.WorkerStoreKeys))
-	for _, k := range selfmanaged.WorkerStoreKeys {
-		params = append(params, b.parameterArn(k))
-	}
+	params := b.parameterArns(selfmanaged.WorkerStoreKeys)
 	return []iampolicy.Statement{
 		{
 			Sid: "Describe", Effect: "Allow", Resource: "*",

@@ -32,8 +32,11 @@ func (b *builder) memberGroups() error {
 			attached = append(attached, nodegroup.GcpDisk{DeviceName: device, Source: b.disks[m.Name][v].Name})
 			devices[v] = pulumi.String(device).ToStringOutput()
 		}
-		settings := b.bootstrap(nodegroup.RoleControlPlane).With("CB_MEMBER_NAME", m.Name, "CB_ZONE", m.Zone,
-			"CB_CONTROL_PLANE_MEMBERS", selfmanaged.MemberNames(b.members))
+		settings, err := b.bootstrap(nodegroup.RoleControlPlane).With("CB_MEMBER_NAME", m.Name, "CB_ZONE", m.Zone,
+			"CB_CONTROL_PLANE_MEMBERS", selfmanaged.MemberNames(b.members)).WithAddons(b.s)
+		if err != nil {
+			return err
+		}
 		g, err := nodegroup.NewGcpGroup(b.ctx, memberResourceName(b.name, m), &nodegroup.GcpGroupArgs{
 			Role:                nodegroup.RoleControlPlane,
 			MachineType:         b.s.ControlPlane.MachineType,

@@ -57,7 +57,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	}
 	b := &builder{ctx: ctx, name: name, args: args, s: args.Spec, cluster: c.ClusterName, parent: pulumi.Parent(c),
 		members: selfmanaged.Members(args.Spec.ControlPlane.Count, args.Network.Zones)}
-	steps := []func() error{b.serviceAccounts, b.firewall, b.store, b.snapshots, b.etcdDisks, b.apiAddress,
+	steps := []func() error{b.serviceAccounts, b.firewall, b.store, b.datadogKey, b.snapshots, b.etcdDisks, b.apiAddress,
 		b.memberGroups, b.apiLoadBalancer, b.workerGroup}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/clusterbench/clusterbench/components/secretstore"
 	"github.com/clusterbench/clusterbench/components/selfmanaged"
+	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
@@ -136,4 +138,27 @@ func (b *builder) lockCondition() *projects.IAMMemberConditionArgs {
 // LockCondition is the CEL condition of the lock grants.
 func LockCondition(secretID string) string {
 	return fmt.Sprintf(`resource.name.endsWith("/secrets/%s") || resource.name.extract("/secrets/{id}/versions/") == %q`, secretID, secretID)
+}
+
+// datadogKey: with monitoring: datadog, the secret <stack>-k8s-datadog-api-key with
+// clusterbench:datadogApiKey as its one version (a Pulumi secret all the way), readable
+// by the control-plane account alone (secretAccessor on this secret; no version adder:
+// the value is Pulumi's). The init member copies it into the Kubernetes Secret the
+// Datadog chart reads; the members boot once the version and the grant exist.
+func (b *builder) datadogKey() error {
+	if b.s.Monitoring != spec.MonitoringDatadog {
+		return nil
+	}
+	ready, err := secretstore.NewGcpSecret(b.ctx, b.name+"-store-"+secretstore.DatadogAPIKey, secretstore.GcpArgs{
+		Project:  b.s.Project,
+		SecretID: pulumi.String(SecretID(b.ctx.Stack(), secretstore.DatadogAPIKey)),
+		Labels:   b.labels(),
+		Value:    b.s.Datadog.APIKey(),
+		Readers:  []secretstore.Reader{{Name: "control-plane", Member: b.controlPlaneSA.Member}},
+	}, b.parent)
+	if err != nil {
+		return err
+	}
+	b.iamReady = append(b.iamReady, ready...)
+	return nil
 }
