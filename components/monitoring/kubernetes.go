@@ -13,12 +13,14 @@ type Chart struct {
 }
 
 // The charts every Kubernetes stack installs, pinned here and nowhere else: the managed
-// clusters' Helm releases and the self-managed bootstrap (CB_CHART_* settings) read them.
-// kube-prometheus-stack 82.6.0 was current in March 2026; the datadog chart's version was
-// not checked against helm.datadoghq.com from here (no registry is reachable).
+// clusters' Helm releases and the self-managed bootstrap (CB_MONITORING_CHART) read them.
+// Both were the newest release in their chart repositories' sources on 2026-08-21
+// (prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3, DataDog/helm-charts
+// charts/datadog 3.240.0), and every value key set below was checked against those
+// versions' values.yaml; no chart registry is reachable from here to install them.
 var (
-	KubePrometheusStack = Chart{Name: "kube-prometheus-stack", Repo: "https://prometheus-community.github.io/helm-charts", Version: "82.6.0"}
-	DatadogAgent        = Chart{Name: "datadog", Repo: "https://helm.datadoghq.com", Version: "3.150.0"}
+	KubePrometheusStack = Chart{Name: "kube-prometheus-stack", Repo: "https://prometheus-community.github.io/helm-charts", Version: "88.5.3"}
+	DatadogAgent        = Chart{Name: "datadog", Repo: "https://helm.datadoghq.com", Version: "3.240.0"}
 )
 
 // HelmCLI is a pinned Helm release: its version and the sha256 of its linux-amd64
@@ -28,13 +30,13 @@ type HelmCLI struct {
 	Version, SHA256 string
 }
 
-// helmSHA256 is a PLACEHOLDER until the lead fills in the verified checksum of
-// helm-v3.19.0-linux-amd64.tar.gz (no release server is reachable from here): with it
-// the bootstrap's checksum check fails, so no unverified binary is ever run.
-const helmSHA256 = "TODO-VERIFY"
-
 // Helm is the Helm CLI the self-managed clusters' init member installs the charts with.
-var Helm = HelmCLI{Version: "v3.19.0", SHA256: helmSHA256}
+// The SHA-256 of helm-v3.19.0-linux-amd64.tar.gz is the one the Helm project published
+// with the release (its release notes, 2025-09-11) and that independent build files pin
+// (cert-manager's makefile-modules among them); the release server is not reachable from
+// here to download the tarball itself. make test-kubeadm-live builds the same version
+// from its Go module.
+var Helm = HelmCLI{Version: "v3.19.0", SHA256: "a7f81ce08007091b86d8bd696eb4d86b8d0f2e1b9f6c714be62f82f96a594496"}
 
 // Kubernetes namespaces and names the charts and secrets use.
 const (
@@ -86,7 +88,6 @@ func PrometheusValues(s *spec.Spec) map[string]any {
 		// No CSI driver on self-managed clusters: the data stays on the node's disk.
 		storage = map[string]any{"emptyDir": map[string]any{"sizeLimit": fmt.Sprintf("%dGi", s.Prometheus.VolumeGb)}}
 	}
-	managed := o == spec.Managed
 	values := map[string]any{
 		"prometheus": map[string]any{"prometheusSpec": map[string]any{
 			"retention":     fmt.Sprintf("%dd", s.Prometheus.RetentionDays),
@@ -106,11 +107,14 @@ func PrometheusValues(s *spec.Spec) map[string]any {
 		// would only raise TargetDown alerts.
 		"kubeEtcd": map[string]any{"enabled": false},
 		// A managed control plane does not expose the scheduler or the controller manager
-		// either. On a self-managed cluster the bootstrap binds both to 0.0.0.0
-		// (bind-address), so Prometheus scrapes their secure ports (kube-scheduler 10259,
-		// kube-controller-manager 10257), which authenticate and authorize every request.
-		"kubeScheduler":         map[string]any{"enabled": !managed},
-		"kubeControllerManager": map[string]any{"enabled": !managed},
+		// either. kubeadm binds both to 127.0.0.1 (their secure ports 10259 and 10257), as
+		// the CIS Kubernetes Benchmark asks (1.3.7, 1.4.2: --bind-address=127.0.0.1), and
+		// the bootstrap keeps it so: Prometheus, on a worker, cannot reach them, and
+		// scraping would only raise TargetDown alerts. The API server's own metrics (on by
+		// default) cover the control plane's requests and latency; binding the two to the
+		// node's address (and switching these on) is the operator's call.
+		"kubeScheduler":         map[string]any{"enabled": false},
+		"kubeControllerManager": map[string]any{"enabled": false},
 	}
 	if o == spec.SelfManaged {
 		// kubeadm's kube-proxy serves its metrics on 127.0.0.1:10249 (metricsBindAddress):
@@ -134,7 +138,7 @@ func DatadogValues(s *spec.Spec) map[string]any {
 	}
 	values := map[string]any{
 		"datadog":      dd,
-		"clusterAgent": map[string]any{"enabled": true, "replicas": 2, "createPodDisruptionBudget": true},
+		"clusterAgent": map[string]any{"enabled": true, "replicas": 2, "pdb": map[string]any{"create": true}},
 	}
 	if s.Orchestrator == spec.SelfManaged {
 		// kubeadm's kubelets serve a self-signed certificate (no serverTLSBootstrap), which

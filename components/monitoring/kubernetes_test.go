@@ -95,8 +95,8 @@ func TestValuesPerOrchestrator(t *testing.T) {
 	sm := monitoring.PrometheusValues(&self)
 	assert.Equal(t, false, enabled(sm, "kubeEtcd"))
 	assert.Equal(t, false, enabled(sm, "kubeProxy"))
-	assert.Equal(t, true, enabled(sm, "kubeScheduler"))
-	assert.Equal(t, true, enabled(sm, "kubeControllerManager"))
+	assert.Equal(t, false, enabled(sm, "kubeScheduler"), "kubeadm keeps it on 127.0.0.1 (CIS 1.4.2)")
+	assert.Equal(t, false, enabled(sm, "kubeControllerManager"), "kubeadm keeps it on 127.0.0.1 (CIS 1.3.7)")
 	storage := sm["prometheus"].(map[string]any)["prometheusSpec"].(map[string]any)["storageSpec"].(map[string]any)
 	assert.Equal(t, map[string]any{"emptyDir": map[string]any{"sizeLimit": "20Gi"}}, storage)
 

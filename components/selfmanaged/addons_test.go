@@ -141,8 +141,8 @@ func checkAddonValues(t *testing.T, name, choice string, demo bool, got map[stri
 		}
 		assert.Equal(t, false, at("kubeEtcd", "enabled"), "etcd's metrics are on 127.0.0.1 and workers may not reach etcd")
 		assert.Equal(t, false, at("kubeProxy", "enabled"), "kube-proxy's metrics are on 127.0.0.1")
-		assert.Equal(t, true, at("kubeScheduler", "enabled"))
-		assert.Equal(t, true, at("kubeControllerManager", "enabled"))
+		assert.Equal(t, false, at("kubeScheduler", "enabled"), "kubeadm binds the scheduler to 127.0.0.1 (CIS 1.4.2)")
+		assert.Equal(t, false, at("kubeControllerManager", "enabled"), "kubeadm binds the controller manager to 127.0.0.1 (CIS 1.3.7)")
 		assert.Equal(t, "20Gi", at("prometheus", "prometheusSpec", "storageSpec", "emptyDir", "sizeLimit"), "no CSI driver: the node's disk")
 		assert.Equal(t, "15d", at("prometheus", "prometheusSpec", "retention"))
 		assert.Equal(t, "500m", at("prometheus", "prometheusSpec", "resources", "requests", "cpu"))

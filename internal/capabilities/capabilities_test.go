@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/clusterbench/clusterbench/components/kubeversion"
+	"github.com/clusterbench/clusterbench/components/monitoring"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/internal/capabilities"
@@ -142,13 +143,13 @@ func TestEverySpecVariantChangesItsCell(t *testing.T) {
 		{"observability", "swarm-gcp", []string{"clusterbench:monitoring", "prometheus", "clusterbench:swarm", `{"managersRunWorkloads": true}`},
 			"clusterbench:monitoring = none", "clusterbench:monitoring = prometheus: deployed by this stack", capabilities.Deployed},
 		{"observability", "eks", []string{"clusterbench:monitoring", "prometheus"},
-			"clusterbench:monitoring = none", "kube-prometheus-stack 82.6.0", ""},
+			"clusterbench:monitoring = none", "kube-prometheus-stack " + monitoring.KubePrometheusStack.Version, ""},
 		{"observability", "gke", []string{"clusterbench:monitoring", "datadog", "clusterbench:datadogApiKey", "fake-key-for-tests"},
-			"clusterbench:monitoring = none", "the datadog chart 3.150.0 (node agents and the cluster agent)", ""},
+			"clusterbench:monitoring = none", "the datadog chart " + monitoring.DatadogAgent.Version + " (node agents and the cluster agent)", ""},
 		{"observability", "kops-aws", []string{"clusterbench:network", `{"flowLogs": true}`},
 			"", "VPC flow logs to CloudWatch", ""},
 		{"observability", "kops-aws", []string{"clusterbench:monitoring", "prometheus"},
-			"clusterbench:monitoring = none", "kube-prometheus-stack 82.6.0 (Prometheus, Alertmanager, Grafana, node-exporter) and an events exporter, which the init member installs with Helm", ""},
+			"clusterbench:monitoring = none", "kube-prometheus-stack " + monitoring.KubePrometheusStack.Version + " (Prometheus, Alertmanager, Grafana, node-exporter) and an events exporter, which the init member installs with Helm", ""},
 		{"observability", "kops-gcp", []string{"clusterbench:monitoring", "datadog", "clusterbench:datadogApiKey", "fake-key-for-tests"},
 			"no metrics or log shipping", "clusterbench:monitoring = datadog: deployed by this stack", ""},
 		{"loadBalancing", "kops-gcp", []string{"clusterbench:demo", "true"},
