@@ -71,6 +71,8 @@ func TestManagedAddonsPerChoice(t *testing.T) {
 						want["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"] = 1
 						want["kubernetes:core/v1:ConfigMap"] = 1
 						want["kubernetes:apps/v1:Deployment"] = 1
+						want["kubernetes:core/v1:Service"] = 1
+						want["kubernetes:networking.k8s.io/v1:NetworkPolicy"] = 1
 						if name == "eks" {
 							want["kubernetes:storage.k8s.io/v1:StorageClass"] = 1
 						}
@@ -83,7 +85,7 @@ func TestManagedAddonsPerChoice(t *testing.T) {
 						want["kubernetes:yaml:ConfigGroup"] += 2
 						want["kubernetes:core/v1:Namespace"]++
 						want["kubernetes:apps/v1:Deployment"] += 2
-						want["kubernetes:core/v1:Service"] = 2
+						want["kubernetes:core/v1:Service"] += 2
 						want["kubernetes:policy/v1:PodDisruptionBudget"] = 2
 					}
 					assert.Equal(t, want, got)
@@ -177,5 +179,5 @@ func TestEventsExporterIsTheSharedManifest(t *testing.T) {
 	assert.Equal(t, "clusterbench", mustPath(t, d, "metadata.labels").(map[string]any)[monitoring.ManagedByLabel])
 	cms := inv.OfType("kubernetes:core/v1:ConfigMap")
 	require.Len(t, cms, 1)
-	assert.Equal(t, monitoring.EventsExporterConfig(), mustPath(t, cms[0], "data").(map[string]any)["config.yaml"])
+	assert.Equal(t, monitoring.EventsExporterConfig(), mustPath(t, cms[0], "data").(map[string]any)["config.alloy"])
 }

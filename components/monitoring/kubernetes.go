@@ -40,12 +40,11 @@ var Helm = HelmCLI{Version: "v3.19.0", SHA256: "a7f81ce08007091b86d8bd696eb4d86b
 
 // Kubernetes namespaces and names the charts and secrets use.
 const (
-	Namespace            = "monitoring"
-	DatadogSecretName    = "datadog-api-key"
-	DatadogSecretKey     = "api-key"
-	PrometheusRelease    = "kube-prometheus-stack"
-	DatadogRelease       = "datadog"
-	alertmanagerEndpoint = "http://" + PrometheusRelease + "-alertmanager." + Namespace + ":9093/api/v2/alerts"
+	Namespace         = "monitoring"
+	DatadogSecretName = "datadog-api-key"
+	DatadogSecretKey  = "api-key"
+	PrometheusRelease = "kube-prometheus-stack"
+	DatadogRelease    = "datadog"
 )
 
 // DemoManifests is the demo service on Kubernetes (kubernetes/demo.yaml): make
@@ -90,16 +89,18 @@ func PrometheusValues(s *spec.Spec) map[string]any {
 	}
 	values := map[string]any{
 		"prometheus": map[string]any{"prometheusSpec": map[string]any{
-			"retention":     fmt.Sprintf("%dd", s.Prometheus.RetentionDays),
-			"retentionSize": fmt.Sprintf("%dGB", s.Prometheus.VolumeGb*9/10),
-			"resources":     requests(o, "prometheus"),
-			"storageSpec":   storage,
+			"retention":               fmt.Sprintf("%dd", s.Prometheus.RetentionDays),
+			"retentionSize":           fmt.Sprintf("%dGB", s.Prometheus.VolumeGb*9/10),
+			"resources":               requests(o, "prometheus"),
+			"storageSpec":             storage,
+			"additionalScrapeConfigs": []any{eventsScrapeConfig()},
 		}},
-		"alertmanager":             map[string]any{"alertmanagerSpec": map[string]any{"resources": requests(o, "alertmanager")}},
-		"grafana":                  map[string]any{"resources": requests(o, "grafana")},
-		"prometheusOperator":       map[string]any{"resources": requests(o, "prometheus-operator")},
-		"kube-state-metrics":       map[string]any{"resources": requests(o, "kube-state-metrics")},
-		"prometheus-node-exporter": map[string]any{"resources": requests(o, "node-exporter")},
+		"additionalPrometheusRulesMap": map[string]any{"clusterbench-kubernetes-events": eventsAlertRules()},
+		"alertmanager":                 map[string]any{"alertmanagerSpec": map[string]any{"resources": requests(o, "alertmanager")}},
+		"grafana":                      map[string]any{"resources": requests(o, "grafana")},
+		"prometheusOperator":           map[string]any{"resources": requests(o, "prometheus-operator")},
+		"kube-state-metrics":           map[string]any{"resources": requests(o, "kube-state-metrics")},
+		"prometheus-node-exporter":     map[string]any{"resources": requests(o, "node-exporter")},
 		// etcd is off everywhere. A managed control plane does not expose it. On a
 		// self-managed (kubeadm) cluster it serves metrics on 127.0.0.1:2381 only
 		// (kubeadm's listen-metrics-urls), and the firewall keeps workers, where
@@ -154,31 +155,85 @@ func DatadogValues(s *spec.Spec) map[string]any {
 	return values
 }
 
-// EventsExporterConfig routes the cluster's Warning events to Alertmanager as alerts
-// (kubernetes-event-exporter's webhook receiver, in Alertmanager's v2 API layout).
+// The events exporter's names: its Service (Prometheus scrapes it), its port, and the
+// counter it keeps (Alloy's stage.metrics names it prefix + name, adding nothing).
+const (
+	EventsExporterService = "events-exporter"
+	EventsExporterPort    = 12345
+	WarningEventsMetric   = "clusterbench_kubernetes_warning_events_total"
+)
+
+// EventsExporterConfig is the events exporter's Grafana Alloy configuration: every core/v1
+// Event of the cluster becomes a logfmt line (loki.source.kubernetes_events); the
+// Normal ones are dropped, and each Warning one increments WarningEventsMetric with its
+// namespace, involved object kind and reason as labels (never the object's name or the
+// message: the series stay few). A series no event has touched for 15 minutes is
+// removed, which resolves its alert. Nothing is forwarded anywhere: the metric is the
+// product.
 func EventsExporterConfig() string {
-	return `logLevel: warn
-logFormat: json
-route:
-  routes:
-    - match:
-        - receiver: alertmanager
-          type: Warning
-receivers:
-  - name: alertmanager
-    webhook:
-      endpoint: ` + alertmanagerEndpoint + `
-      headers:
-        Content-Type: application/json
-      layout:
-        - labels:
-            alertname: KubernetesWarningEvent
-            severity: warning
-            namespace: "{{ .InvolvedObject.Namespace }}"
-            kind: "{{ .InvolvedObject.Kind }}"
-            object: "{{ .InvolvedObject.Name }}"
-            reason: "{{ .Reason }}"
-          annotations:
-            summary: "{{ .Message }}"
+	return `loki.source.kubernetes_events "cluster" {
+  job_name   = "kubernetes-events"
+  log_format = "logfmt"
+  forward_to = [loki.process.warnings.receiver]
+}
+
+loki.process "warnings" {
+  stage.logfmt {
+    mapping = { "type" = "", "kind" = "", "reason" = "" }
+  }
+  stage.drop {
+    source              = "type"
+    expression          = "^(Normal)?$"
+    drop_counter_reason = "not_a_warning"
+  }
+  stage.labels {
+    values = { "kind" = "", "reason" = "" }
+  }
+  stage.metrics {
+    metric.counter {
+      name              = "kubernetes_warning_events_total"
+      prefix            = "clusterbench_"
+      description       = "Warning events of the cluster, by namespace, involved object kind and reason"
+      match_all         = true
+      action            = "inc"
+      max_idle_duration = "15m"
+    }
+  }
+  forward_to = []
+}
 `
+}
+
+// eventsScrapeConfig is Prometheus's job for the events exporter (kube-prometheus-stack's
+// additionalScrapeConfigs: no ServiceMonitor object, so the manifests need none of the
+// chart's CRDs), keeping only the exporter's counter.
+func eventsScrapeConfig() map[string]any {
+	return map[string]any{
+		"job_name": "events-exporter",
+		"static_configs": []any{map[string]any{
+			"targets": []any{fmt.Sprintf("%s.%s.svc:%d", EventsExporterService, Namespace, EventsExporterPort)},
+		}},
+		"metric_relabel_configs": []any{map[string]any{
+			"source_labels": []any{"__name__"}, "regex": WarningEventsMetric, "action": "keep",
+		}},
+	}
+}
+
+// eventsAlertRules is the rule that turns Warning events into an alert
+// (additionalPrometheusRulesMap, which the chart renders as a PrometheusRule): it fires
+// while a namespace, kind and reason has had a Warning event in the last 15 minutes (the
+// exporter's series live that long after their last event).
+func eventsAlertRules() map[string]any {
+	return map[string]any{"groups": []any{map[string]any{
+		"name": "clusterbench-kubernetes-events",
+		"rules": []any{map[string]any{
+			"alert":  "KubernetesWarningEvent",
+			"expr":   fmt.Sprintf("sum by (namespace, kind, reason) (%s) > 0", WarningEventsMetric),
+			"labels": map[string]any{"severity": "warning"},
+			"annotations": map[string]any{
+				"summary":     "Warning events {{ $labels.reason }} on {{ $labels.kind }} objects in namespace {{ $labels.namespace }}",
+				"description": "{{ $value }} Warning events {{ $labels.reason }} on {{ $labels.kind }} objects in namespace {{ $labels.namespace }} in the last 15 minutes: kubectl get events -n {{ $labels.namespace }} --field-selector type=Warning,reason={{ $labels.reason }}",
+			},
+		}},
+	}}}
 }

@@ -42,8 +42,8 @@ func TestDemoWebTierPerOrchestrator(t *testing.T) {
 }
 
 // The events exporter is events-exporter.yaml with the requests the cost engine prices
-// and the configuration that routes Warning events to Alertmanager, restricted like the
-// demo's pods, every object labelled for the self-managed bootstrap.
+// and the configuration that counts Warning events, restricted like the demo's pods,
+// reachable by Prometheus only, every object labelled for the self-managed bootstrap.
 func TestEventsExporterObjects(t *testing.T) {
 	for _, o := range []string{spec.Managed, spec.SelfManaged} {
 		objs, err := monitoring.EventsExporterObjects(o)
@@ -57,22 +57,32 @@ func TestEventsExporterObjects(t *testing.T) {
 			assert.Equal(t, "clusterbench", meta["labels"].(map[string]any)[monitoring.ManagedByLabel], obj["kind"])
 			switch obj["kind"] {
 			case "ConfigMap":
-				assert.Equal(t, monitoring.EventsExporterConfig(), obj["data"].(map[string]any)["config.yaml"])
+				assert.Equal(t, monitoring.EventsExporterConfig(), obj["data"].(map[string]any)["config.alloy"])
 			case "Deployment":
 				pod := obj["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
 				assert.Equal(t, "events-exporter", pod["serviceAccountName"])
-				assert.Equal(t, map[string]any{"runAsNonRoot": true, "runAsUser": 65534, "seccompProfile": map[string]any{"type": "RuntimeDefault"}}, pod["securityContext"])
+				assert.Equal(t, map[string]any{"runAsNonRoot": true, "runAsUser": 473, "runAsGroup": 473, "fsGroup": 473, "seccompProfile": map[string]any{"type": "RuntimeDefault"}}, pod["securityContext"])
 				c := pod["containers"].([]any)[0].(map[string]any)
-				assert.Regexp(t, `^ghcr\.io/resmoio/kubernetes-event-exporter:v\d+\.\d+`, c["image"], "pinned")
+				assert.Regexp(t, `^docker\.io/grafana/alloy:v\d+\.\d+\.\d+$`, c["image"], "pinned")
+				assert.Contains(t, c["args"], "/etc/alloy/config.alloy")
+				assert.Contains(t, c["args"], "--disable-reporting", "no usage reports leave the cluster")
 				assert.Equal(t, map[string]any{"requests": map[string]any{"cpu": w.Requests.CPU(), "memory": w.Requests.Memory()}}, c["resources"])
 				assert.Equal(t, map[string]any{"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": map[string]any{"drop": []any{"ALL"}}}, c["securityContext"])
 			case "ClusterRole":
 				rules := obj["rules"].([]any)
 				require.Len(t, rules, 1)
 				assert.Equal(t, []any{"get", "list", "watch"}, rules[0].(map[string]any)["verbs"], "read events only")
+				assert.Equal(t, []any{"events"}, rules[0].(map[string]any)["resources"])
+			case "Service":
+				port := obj["spec"].(map[string]any)["ports"].([]any)[0].(map[string]any)
+				assert.Equal(t, monitoring.EventsExporterPort, port["port"], "the port Prometheus's scrape job names")
+				assert.Equal(t, monitoring.EventsExporterService, obj["metadata"].(map[string]any)["name"])
+			case "NetworkPolicy":
+				from := obj["spec"].(map[string]any)["ingress"].([]any)[0].(map[string]any)["from"].([]any)
+				assert.Equal(t, map[string]any{"podSelector": map[string]any{"matchLabels": map[string]any{"app.kubernetes.io/name": "prometheus"}}}, from[0], "only Prometheus's pods")
 			}
 		}
-		assert.Equal(t, []string{"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment"}, kinds)
+		assert.Equal(t, []string{"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Service", "NetworkPolicy"}, kinds)
 	}
 }
 
@@ -132,7 +142,7 @@ func TestSelfManagedMemberSettings(t *testing.T) {
 	prom, err := monitoring.SelfManagedMemberSettings(&s)
 	require.NoError(t, err)
 	assert.Equal(t, monitoring.PrometheusRelease, prom["CB_MONITORING_RELEASE"])
-	assert.Equal(t, 5, strings.Count(prom["CB_MONITORING_MANIFESTS"], "\n---\n")+1, "the events exporter's five objects")
+	assert.Equal(t, 7, strings.Count(prom["CB_MONITORING_MANIFESTS"], "\n---\n")+1, "the events exporter's seven objects")
 }
 
 func keysOf(m map[string]string) []string {

@@ -128,7 +128,7 @@ func EventsExporterObjects(orchestrator string) ([]Object, error) {
 	for _, o := range objs {
 		switch kindName(o) {
 		case "ConfigMap":
-			o["data"] = map[string]any{"config.yaml": EventsExporterConfig()}
+			o["data"] = map[string]any{"config.alloy": EventsExporterConfig()}
 			config = true
 		case "Deployment":
 			pod, err := field(o, "spec", "template", "spec")

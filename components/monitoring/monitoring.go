@@ -44,7 +44,7 @@ var (
 	grafana      = Workload{Name: "grafana", Requests: Requests{MilliCPU: 100, MemoryMiB: 256}}
 	operator     = Workload{Name: "prometheus-operator", Requests: Requests{MilliCPU: 100, MemoryMiB: 128}}
 	stateMetrics = Workload{Name: "kube-state-metrics", Requests: Requests{MilliCPU: 50, MemoryMiB: 128}}
-	eventsExport = Workload{Name: "events-exporter", Requests: Requests{MilliCPU: 50, MemoryMiB: 64}}
+	eventsExport = Workload{Name: "events-exporter", Requests: Requests{MilliCPU: 50, MemoryMiB: 128}}
 	nodeExporter = Workload{Name: "node-exporter", Requests: Requests{MilliCPU: 50, MemoryMiB: 64}, PerNode: true}
 	cadvisor     = Workload{Name: "cadvisor", Requests: Requests{MilliCPU: 100, MemoryMiB: 128}, PerNode: true}
 )

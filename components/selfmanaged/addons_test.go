@@ -153,8 +153,9 @@ func checkAddonValues(t *testing.T, name, choice string, demo bool, got map[stri
 			labels := o["metadata"].(map[string]any)["labels"].(map[string]any)
 			assert.Equal(t, "clusterbench", labels[monitoring.ManagedByLabel], "%s carries the label the bootstrap deletes by", o["kind"])
 		}
-		assert.Equal(t, []string{"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment"}, kinds)
-		assert.Contains(t, got["CB_MONITORING_MANIFESTS"], "alertname: KubernetesWarningEvent", "the ConfigMap holds EventsExporterConfig")
+		assert.Equal(t, []string{"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment", "Service", "NetworkPolicy"}, kinds)
+		assert.Contains(t, got["CB_MONITORING_MANIFESTS"], "loki.source.kubernetes_events", "the ConfigMap holds EventsExporterConfig")
+		assert.Contains(t, got["CB_MONITORING_VALUES"], `"alert":"KubernetesWarningEvent"`, "the chart renders the events' alert rule")
 		assert.Contains(t, got["CB_MONITORING_MANIFESTS"], "cpu: 50m", "the exporter's requests")
 	case spec.MonitoringDatadog:
 		c := monitoring.DatadogAgent

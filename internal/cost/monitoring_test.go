@@ -52,7 +52,7 @@ func TestDatadogIsPricedPerHostFromTheUsageBillingTerm(t *testing.T) {
 // Prometheus on EKS, 3 × t3.large (2 vCPU, 8 GiB, $0.0832/h):
 //   - volume: 20 GB gp3 × $0.08 = $1.60, billed (a persistent volume);
 //   - prometheus, alertmanager, grafana, operator, kube-state-metrics, events exporter:
-//     850m CPU, 2752 MiB; CPU share 850/2000 = 0.425 > memory 2752/8192 = 0.3359;
+//     850m CPU, 2816 MiB; CPU share 850/2000 = 0.425 > memory 2816/8192 = 0.3438;
 //     0.425 × 730 h = 310.25 h × $0.0832 = $25.8128;
 //   - node-exporter on each node: 50m/2000 = 0.025 > 64/8192; 0.025 × 3 × 730 = 54.75 h
 //     × $0.0832 = $4.5552.
@@ -68,7 +68,7 @@ func TestPrometheusOnManagedKubernetesIsItsVolumeAndItsShareOfNodes(t *testing.T
 	assert.Equal(t, "aws/us-east-1/ebs/gp3", m.Lines[0].PriceKey)
 	assert.Equal(t, 310.25, m.Lines[1].Quantity)
 	assert.Equal(t, 25.81, m.Lines[1].MonthlyUSD)
-	assert.Contains(t, m.Lines[1].Note, "850m CPU and 2752 MiB requested of 2 vCPU and 8 GiB = 42.5% (CPU)")
+	assert.Contains(t, m.Lines[1].Note, "850m CPU and 2816 MiB requested of 2 vCPU and 8 GiB = 42.5% (CPU)")
 	assert.Equal(t, 54.75, m.Lines[2].Quantity)
 	assert.Equal(t, 4.56, m.Lines[2].MonthlyUSD)
 	assert.Equal(t, 31.97, m.MonthlyUSD)

@@ -623,6 +623,13 @@ ours_object() { [[ $(k get "$@" -o 'jsonpath={.metadata.labels.app\.kubernetes\.
 web_is_node_port() { [[ $(k get service -n demo web -o 'jsonpath={.spec.type}') == NodePort ]]; }
 # going NAMESPACE: deleted, or being deleted.
 going() { ! k get namespace "$1" >/dev/null 2>&1 || [[ -n $(k get namespace "$1" -o 'jsonpath={.metadata.deletionTimestamp}') ]]; }
+# scrape_target_served: the scrape job in the chart's values targets the exporter's
+# Service on the port it serves.
+scrape_target_served() {
+  local port
+  port=$(k get service -n monitoring events-exporter -o 'jsonpath={.spec.ports[0].port}') &&
+    grep -qF "\"targets\":[\"events-exporter.monitoring.svc:$port\"]" <<<"$CB_MONITORING_VALUES"
+}
 cluster_role_absent() { ! k get clusterrole clusterbench-events-exporter >/dev/null 2>&1; }
 addons_logged() { bootstrap "$1" addons >>"$T/$1/addons.log" 2>&1; }
 
@@ -660,6 +667,8 @@ check_addons() {
   check "prometheus: the events exporter is applied (Deployment, ClusterRole)" \
     eventually ours_object deployment -n monitoring events-exporter
   check "prometheus: the events exporter's ClusterRole exists" object_exists clusterrole clusterbench-events-exporter
+  check "prometheus: only Prometheus may reach the exporter (NetworkPolicy)" ours_object networkpolicy -n monitoring events-exporter
+  check "prometheus: the chart's scrape job targets the exporter's Service and port" scrape_target_served
 
   addon_env_none
   check "switch to none and no demo: bootstrap.sh addons ran" addons_logged "$INIT"
