@@ -147,7 +147,9 @@ func TestZoneLossForcesThreeZones(t *testing.T) {
 // e2-standard-2 cost in machine hours (E2 prices are linear), but one boot disk instead
 // of four, so the bigger type wins; 8 GiB is one e2-standard-2. Everything else is equal,
 // so the two answers differ by the machine hours alone:
-// (0.2680456 − 0.0670114) × 730 = $146.75 a month.
+// (0.26804568 − 0.0670114) × 730 = $146.76 a month. The e2-standard-8 figure is the
+// catalog row gcp/us-central1/gce/e2-standard-8 as the Cloud Billing catalog states it
+// (it was 0.2680456, four times the rounded e2-standard-2 row).
 func TestCapacityForcesABiggerMachineType(t *testing.T) {
 	small := search(t, Target{Clouds: []string{spec.GCP}, Orchestrators: []string{spec.Managed}, MinMemoryGiB: 8}).Cheapest
 	big := search(t, Target{Clouds: []string{spec.GCP}, Orchestrators: []string{spec.Managed}, MinMemoryGiB: 32}).Cheapest
@@ -160,7 +162,7 @@ func TestCapacityForcesABiggerMachineType(t *testing.T) {
 	assert.Equal(t, small.Zones, big.Zones)
 	assert.Equal(t, small.ControlPlane, big.ControlPlane)
 	assert.Equal(t, small.NatGateways, big.NatGateways)
-	assert.InDelta(t, (0.2680456-0.0670114)*730, big.MonthlyUSD-small.MonthlyUSD, 0.011)
+	assert.InDelta(t, (0.26804568-0.0670114)*730, big.MonthlyUSD-small.MonthlyUSD, 0.011)
 	assert.Equal(t, 32.0, big.Capacity.MemoryGiB)
 }
 
