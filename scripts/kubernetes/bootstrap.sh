@@ -1190,7 +1190,8 @@ remove_releases_except() {
 
 # remove_monitoring_objects: what CB_MONITORING_MANIFESTS applied (namespaced and cluster-wide).
 remove_monitoring_objects() {
-  kc delete deployment,serviceaccount,configmap,service -n "$MONITORING_NAMESPACE" -l "$MANAGED_BY" --ignore-not-found >/dev/null
+  kc delete deployment,service,networkpolicy,configmap,serviceaccount -n "$MONITORING_NAMESPACE" -l "$MANAGED_BY" \
+    --ignore-not-found >/dev/null
   kc delete clusterrolebinding,clusterrole -l "$MANAGED_BY" --ignore-not-found >/dev/null
 }
 

@@ -11,7 +11,8 @@
 #      ConfigMap round-trips, etcd holds a Secret encrypted (k8s:enc:secretbox:...), the
 #      join material is in the store (0600), refresh-join replaces the token; the add-ons
 #      (clusterbench:monitoring, clusterbench:demo) with the settings the program renders
-#      for kops-aws (addons-*.env): datadog + demo at boot, then prometheus, then none
+#      for kops-aws (addons-*.env): datadog + demo at boot, then prometheus, datadog
+#      again and none
 #   3  three members booting at once behind a TCP load balancer (apilb): the election
 #      picks one to init, the others join; the same checks on every member; then the
 #      init member's instance is lost (quorum 2 of 3 keeps the API writable, secrets
@@ -587,6 +588,7 @@ EOF
 # addon_env NAME: exports the member settings of addons-NAME.env (what the program renders
 # for kops-aws; a Go test keeps the file current), the chart repository this test's.
 addon_env() {
+  addon_env_unset # exactly the file's settings, as a node's user data holds them
   # shellcheck source=/dev/null
   source "$HERE/addons-$1.env"
   export CB_MONITORING_CHART="http://$NET.1:$CHART_PORT ${CB_MONITORING_CHART#* }"
@@ -619,6 +621,7 @@ secret_absent() { ! k get secret -n monitoring datadog-api-key >/dev/null 2>&1; 
 # key_nowhere_on_node: the Datadog key is in no log and no file the node wrote.
 key_nowhere_on_node() { ! grep -qrF -- "$DATADOG_KEY" "$T/$1/bootstrap.log" "$T/$1/fs"; }
 object_exists() { k get "$@" >/dev/null 2>&1; }
+object_absent() { ! k get "$@" >/dev/null 2>&1; }
 ours_object() { [[ $(k get "$@" -o 'jsonpath={.metadata.labels.app\.kubernetes\.io/managed-by}' 2>/dev/null) == clusterbench ]]; }
 web_is_node_port() { [[ $(k get service -n demo web -o 'jsonpath={.spec.type}') == NodePort ]]; }
 # going NAMESPACE: deleted, or being deleted.
@@ -669,6 +672,16 @@ check_addons() {
   check "prometheus: the events exporter's ClusterRole exists" object_exists clusterrole clusterbench-events-exporter
   check "prometheus: only Prometheus may reach the exporter (NetworkPolicy)" ours_object networkpolicy -n monitoring events-exporter
   check "prometheus: the chart's scrape job targets the exporter's Service and port" scrape_target_served
+
+  addon_env datadog
+  check "back to datadog: bootstrap.sh addons ran" addons_logged "$INIT"
+  check "datadog again: its release is deployed" eventually release_deployed "$CB_MONITORING_RELEASE" "$(chart_of datadog | cut -d' ' -f1)" "$(chart_of datadog | cut -d' ' -f2)"
+  check "datadog again: the kube-prometheus-stack release is uninstalled" release_absent kube-prometheus-stack
+  check "datadog again: the Secret holds the store's key again" eventually datadog_secret_holds "$DATADOG_KEY"
+  for obj in deployment service networkpolicy configmap serviceaccount; do
+    check "datadog again: the events exporter's $obj is deleted" object_absent -n monitoring "$obj" events-exporter
+  done
+  check "datadog again: the events exporter's ClusterRole is deleted" eventually cluster_role_absent
 
   addon_env_none
   check "switch to none and no demo: bootstrap.sh addons ran" addons_logged "$INIT"
@@ -795,7 +808,7 @@ scenario() {
   check_refresh_join
 
   if ((${#NODES[@]} == 1)); then
-    phase "add-ons (datadog, rotated key, prometheus, none)"
+    phase "add-ons (datadog, rotated key, prometheus, datadog, none)"
     check_addons
   fi
 
