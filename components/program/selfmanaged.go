@@ -53,7 +53,7 @@ type kubeadmCluster struct {
 	apiEndpoint                 pulumi.StringOutput
 	memberGroups                pulumi.StringArrayOutput
 	workerGroup, snapshotBucket pulumi.StringOutput
-	storePath                   string
+	storePath                   pulumi.StringOutput
 	kubeconfigCommand           pulumi.StringOutput
 }
 
@@ -64,7 +64,9 @@ func exportKubeadmCluster(ctx *pulumi.Context, zones []string, c kubeadmCluster)
 	ctx.Export("controlPlaneGroups", c.memberGroups)
 	ctx.Export("workerGroup", c.workerGroup)
 	ctx.Export("snapshotBucket", c.snapshotBucket)
-	ctx.Export("storePath", pulumi.String(c.storePath))
+	// Where the nodes keep the join material: it names the network, so a stack created
+	// again has a new one.
+	ctx.Export("storePath", c.storePath)
 	// No kubeconfig: kubeadm init writes it on a member at boot, after the deployment;
 	// that member publishes it in the store, and this command fetches it.
 	ctx.Export("kubeconfigCommand", c.kubeconfigCommand)

@@ -229,7 +229,7 @@ func TestSelfManagedDatadogKeyStaysSecret(t *testing.T) {
 
 func checkAwsDatadogKey(t *testing.T, inv *inventory.Inventory) {
 	t.Helper()
-	const path = "/clusterbench/kops-aws/k8s/" + secretstore.DatadogAPIKey
+	path := awsStorePath + "/" + secretstore.DatadogAPIKey
 	params := inv.OfType("aws:ssm/parameter:Parameter")
 	require.Len(t, params, 1, "Pulumi writes the Datadog key, no other parameter")
 	p := params[0]
@@ -237,7 +237,7 @@ func checkAwsDatadogKey(t *testing.T, inv *inventory.Inventory) {
 	assert.Equal(t, "SecureString", p.String("type"))
 	assert.Equal(t, inventory.SecretPlaceholder, p.String("value"))
 	arn := "arn:aws:ssm:us-east-1:123456789012:parameter" + path
-	pathArn := "arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/*"
+	pathArn := awsStoreArn + "*"
 	policies := awsPolicies(t, inv)
 	var cpReads, cpWrites bool
 	for _, s := range policies["cluster-control-plane"] {
@@ -266,7 +266,7 @@ func checkAwsDatadogKey(t *testing.T, inv *inventory.Inventory) {
 
 func checkGcpDatadogKey(t *testing.T, inv *inventory.Inventory) {
 	t.Helper()
-	const id = "kops-gcp-k8s-" + secretstore.DatadogAPIKey
+	id := gcpStorePath + "-" + secretstore.DatadogAPIKey
 	var found bool
 	for _, s := range inv.OfType("gcp:secretmanager/secret:Secret") {
 		found = found || s.String("secretId") == id

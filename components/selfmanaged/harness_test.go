@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/clusterbench/clusterbench/components/gcpname"
 	"github.com/clusterbench/clusterbench/components/nodegroup"
 	"github.com/clusterbench/clusterbench/components/program"
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -22,6 +23,15 @@ import (
 const (
 	awsLBSuffix   = "-0123456789abcdef.elb.us-east-1.amazonaws.com"
 	gcpAPIAddress = "192.0.2.20"
+)
+
+// The shipped stacks' store paths in the default creation: kops-aws's names the VPC's id
+// (the recorder's "<name>-id"), kops-gcp's ends in the suffix of the network's auto-name.
+var (
+	awsStorePath = "/clusterbench/kops-aws/k8s/network-id"
+	gcpStorePath = "kops-gcp-k8s-" + gcpname.Suffix(harness.AutoName("network"))
+	// awsStoreArn is the ARN of awsStorePath's parameters, without the key.
+	awsStoreArn = "arn:aws:ssm:us-east-1:123456789012:parameter" + awsStorePath + "/"
 )
 
 // recorder is the harness's recorder plus two things these tests need: the API load
@@ -87,9 +97,16 @@ type result struct {
 // run evaluates a stack as harness.Run does, with the recorder above.
 func run(t *testing.T, in spec.Input) *result {
 	t.Helper()
+	return runCreation(t, in, "")
+}
+
+// runCreation is run in another creation of the stack (harness.Options.Creation): other
+// provider-picked names and ids, the network's above all.
+func runCreation(t *testing.T, in spec.Input, creation string) *result {
+	t.Helper()
 	rec := &recorder{
 		Recorder: harness.NewRecorder(harness.Project, in.Stack,
-			map[string]string{"aws": in.Config["aws:region"], "gcp": in.Config["gcp:region"]}, in.Config["gcp:project"]),
+			map[string]string{"aws": in.Config["aws:region"], "gcp": in.Config["gcp:region"]}, in.Config["gcp:project"]).ForCreation(creation),
 		scripts: map[string]string{},
 	}
 	ctx, err := pulumi.NewContext(context.Background(), pulumi.RunInfo{

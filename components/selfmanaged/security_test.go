@@ -290,17 +290,15 @@ func TestAwsIAMHasNoWildcards(t *testing.T) {
 			}
 		}
 	}
-	assert.Equal(t, []string{
-		"arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/join-token",
-		"arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/ca-cert-hash",
-	}, workerParams)
+	assert.Equal(t, []string{awsStoreArn + "join-token", awsStoreArn + "ca-cert-hash"}, workerParams)
 	// Members read the whole path and write, by name, only what the bootstrap writes.
 	cpParams := map[string][]string{}
 	for _, s := range policies["cluster-control-plane"] {
 		for _, a := range list(s.Action) {
 			for _, r := range list(s.Resource) {
 				if strings.Contains(r, ":ssm:") {
-					cpParams[a] = append(cpParams[a], strings.TrimPrefix(r, "arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/"))
+					require.True(t, strings.HasPrefix(r, awsStoreArn), "%s is under the store path", r)
+					cpParams[a] = append(cpParams[a], strings.TrimPrefix(r, awsStoreArn))
 				}
 			}
 		}
@@ -322,7 +320,7 @@ func TestGcpIAMIsMinimal(t *testing.T) {
 	for _, m := range inv.OfType("gcp:projects/iAMMember:IAMMember") {
 		roles[m.String("member")] = append(roles[m.String("member")], m.String("role"))
 		if strings.HasPrefix(m.String("role"), "roles/secretmanager.") {
-			assert.Equal(t, gcemodel.LockCondition("kops-gcp-k8s-lock"), m.String("condition.expression"), m.Name)
+			assert.Equal(t, gcemodel.LockCondition(gcpStorePath+"-lock"), m.String("condition.expression"), m.Name)
 		}
 	}
 	assert.ElementsMatch(t, []string{"roles/logging.logWriter", "roles/monitoring.metricWriter", harness.AutoName("cluster-secret-creator"),
@@ -337,14 +335,14 @@ func TestGcpIAMIsMinimal(t *testing.T) {
 		grants[who] = append(grants[who], fmt.Sprintf("%s %s", g.String("secretId"), g.String("role")))
 	}
 	assert.ElementsMatch(t, []string{
-		"kops-gcp-k8s-join-token roles/secretmanager.secretAccessor",
-		"kops-gcp-k8s-ca-cert-hash roles/secretmanager.secretAccessor",
+		gcpStorePath + "-join-token roles/secretmanager.secretAccessor",
+		gcpStorePath + "-ca-cert-hash roles/secretmanager.secretAccessor",
 	}, grants["nodes"])
 	assert.Len(t, grants["control-plane"], 2*(len(selfmanaged.StoreKeys)+3)+1)
-	assert.Contains(t, grants["control-plane"], "kops-gcp-k8s-admin-kubeconfig roles/secretmanager.secretVersionAdder",
+	assert.Contains(t, grants["control-plane"], gcpStorePath+"-admin-kubeconfig roles/secretmanager.secretVersionAdder",
 		"members publish the admin kubeconfig and never read it back")
 	for _, s := range inv.OfType("gcp:secretmanager/secret:Secret") {
-		assert.NotEqual(t, "kops-gcp-k8s-lock", s.String("secretId"), "the election creates the lock")
+		assert.NotEqual(t, gcpStorePath+"-lock", s.String("secretId"), "the election creates the lock")
 	}
 	for _, g := range inv.OfType("gcp:storage/bucketIAMMember:BucketIAMMember") {
 		assert.Equal(t, cpSA, g.String("member"), "only the control plane writes snapshots")

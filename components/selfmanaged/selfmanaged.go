@@ -109,7 +109,7 @@ func Members(count int, zones []string) []Member {
 func ClusterName(stack, name string) string { return stack + "-" + name }
 
 // Settings are the bootstrap's CB_* settings known while the program runs; the ones that
-// come from resources (endpoint, volumes, bucket) are added by UserData.
+// come from resources (endpoint, volumes, bucket, the store path) are added by UserData.
 type Settings map[string]string
 
 // CNI is the pod network the bootstrap applies (CB_CNI): Calico, which enforces
@@ -117,12 +117,13 @@ type Settings map[string]string
 // read back from its inventory (internal/capabilities).
 const CNI = "calico"
 
-// Bootstrap settings every role shares.
-func Bootstrap(cloud, role, cluster, version, podCidr, serviceCidr, store, storePath string) Settings {
+// Bootstrap settings every role shares. The store path (CB_STORE_PATH) is not one: it
+// names the network, so UserData takes it as an input.
+func Bootstrap(cloud, role, cluster, version, podCidr, serviceCidr, store string) Settings {
 	return Settings{
 		"CB_CLOUD": cloud, "CB_ROLE": role, "CB_CLUSTER_NAME": cluster,
 		"CB_KUBERNETES_VERSION": version, "CB_POD_CIDR": podCidr, "CB_SERVICE_CIDR": serviceCidr,
-		"CB_STORE": store, "CB_STORE_PATH": storePath, "CB_INSTALL": "true", "CB_CNI": CNI,
+		"CB_STORE": store, "CB_INSTALL": "true", "CB_CNI": CNI,
 	}
 }
 

@@ -212,10 +212,10 @@ func TestExports(t *testing.T) {
 	cases := []struct {
 		stack, network, endpoint, storePath, fetch string
 	}{
-		{"kops-aws", "vpcId", "cluster-api" + awsLBSuffix + ":6443", "/clusterbench/kops-aws/k8s",
-			"aws ssm get-parameter --region us-east-1 --name /clusterbench/kops-aws/k8s/admin-kubeconfig --with-decryption"},
-		{"kops-gcp", "networkId", gcpAPIAddress + ":6443", "kops-gcp-k8s",
-			"gcloud secrets versions access latest --project clusterbench-demo --secret kops-gcp-k8s-admin-kubeconfig"},
+		{"kops-aws", "vpcId", "cluster-api" + awsLBSuffix + ":6443", awsStorePath,
+			"aws ssm get-parameter --region us-east-1 --name " + awsStorePath + "/admin-kubeconfig --with-decryption"},
+		{"kops-gcp", "networkId", gcpAPIAddress + ":6443", gcpStorePath,
+			"gcloud secrets versions access latest --project clusterbench-demo --secret " + gcpStorePath + "-admin-kubeconfig"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {

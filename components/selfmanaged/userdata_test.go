@@ -27,7 +27,7 @@ func TestUserDataPerRole(t *testing.T) {
 			stack: "kops-aws", version: "1.34",
 			common: map[string]string{
 				"CB_CLOUD": "aws", "CB_CLUSTER_NAME": "kops-aws-cluster", "CB_API_ENDPOINT": "cluster-api" + awsLBSuffix + ":6443",
-				"CB_STORE": "ssm", "CB_STORE_PATH": "/clusterbench/kops-aws/k8s", "CB_REGION": "us-east-1",
+				"CB_STORE": "ssm", "CB_STORE_PATH": awsStorePath, "CB_REGION": "us-east-1",
 				"CB_POD_CIDR": selfmanaged.DefaultPodCidr, "CB_SERVICE_CIDR": selfmanaged.DefaultServiceCidr,
 				"CB_SNAPSHOT_BUCKET": "cluster-etcd-snapshots-id", "CB_INSTALL": "true", "CB_CNI": "calico",
 			},
@@ -39,7 +39,7 @@ func TestUserDataPerRole(t *testing.T) {
 			stack: "kops-gcp", version: "1.34",
 			common: map[string]string{
 				"CB_CLOUD": "gcp", "CB_CLUSTER_NAME": "kops-gcp-cluster", "CB_API_ENDPOINT": gcpAPIAddress + ":6443",
-				"CB_STORE": "gcp-secret", "CB_STORE_PATH": "kops-gcp-k8s", "CB_REGION": "us-central1", "CB_PROJECT": "clusterbench-demo",
+				"CB_STORE": "gcp-secret", "CB_STORE_PATH": gcpStorePath, "CB_REGION": "us-central1", "CB_PROJECT": "clusterbench-demo",
 				"CB_POD_CIDR": "10.0.128.0/17", "CB_SERVICE_CIDR": "10.0.64.0/20",
 				"CB_SNAPSHOT_BUCKET": harness.AutoName("cluster-etcd-snapshots"), "CB_INSTALL": "true", "CB_CNI": "calico",
 			},

@@ -281,8 +281,8 @@ var cases = []checkCase{
 		pass: variant("swarm-aws")},
 	{check: "node-reads-control-plane-secrets",
 		trip: setInputs("kops-aws", rolePolicy, "cluster-nodes", "policy",
-			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:GetParameter"],"Resource":["arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/*"]}]}`),
-		tripDetail: "reads arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/certificate-key",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ssm:GetParameter"],"Resource":["arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/network-id/*"]}]}`),
+		tripDetail: "reads arn:aws:ssm:us-east-1:123456789012:parameter/clusterbench/kops-aws/k8s/network-id/certificate-key",
 		pass:       variant("kops-aws")},
 	{check: "secrets-are-pulumi-secrets",
 		trip: edited("eks", func(t *testing.T, inv *inventory.Inventory) {

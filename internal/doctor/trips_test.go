@@ -3,8 +3,14 @@ package doctor_test
 import (
 	"testing"
 
+	"github.com/clusterbench/clusterbench/components/gcpname"
+	"github.com/clusterbench/clusterbench/internal/harness"
 	"github.com/clusterbench/clusterbench/internal/inventory"
 )
+
+// kopsGcpCertificateKey is kops-gcp's certificate-key secret: its store prefix ends in the
+// suffix of the network's auto-name.
+var kopsGcpCertificateKey = "kops-gcp-k8s-" + gcpname.Suffix(harness.AutoName("network")) + "-certificate-key"
 
 // moreTrips are further ways each check trips: other resource types, clouds and shapes
 // (their passing cases are in cases).
@@ -58,8 +64,8 @@ var moreTrips = []checkCase{
 	}), tripDetail: "AmazonSSMManagedInstanceCore reads every parameter"},
 	{check: "node-reads-control-plane-secrets", trip: edited("kops-gcp", func(t *testing.T, inv *inventory.Inventory) {
 		add(inv, "gcp:secretmanager/secretIamMember:SecretIamMember", "leak", map[string]any{"member": "serviceAccount:" + accountEmail(t, inv, "cluster-workers-tpl"),
-			"role": "roles/secretmanager.secretAccessor", "secretId": "kops-gcp-k8s-certificate-key"})
-	}), tripDetail: "leak grants roles/secretmanager.secretAccessor on kops-gcp-k8s-certificate-key"},
+			"role": "roles/secretmanager.secretAccessor", "secretId": kopsGcpCertificateKey})
+	}), tripDetail: "leak grants roles/secretmanager.secretAccessor on " + kopsGcpCertificateKey},
 	{check: "node-reads-control-plane-secrets", trip: edited("kops-gcp", func(t *testing.T, inv *inventory.Inventory) {
 		// As in a preview: the member and the secret are outputs not known yet, linked
 		// only through the inputs' dependencies.
@@ -69,7 +75,7 @@ var moreTrips = []checkCase{
 		leak.Dependencies = map[string][]string{
 			"member":   {find(t, inv, "gcp:serviceaccount/account:Account", "cluster-nodes").URN},
 			"secretId": {find(t, inv, "gcp:secretmanager/secret:Secret", "cluster-store-certificate-key").URN}}
-	}), tripDetail: "leak grants roles/secretmanager.secretAccessor on kops-gcp-k8s-certificate-key"},
+	}), tripDetail: "leak grants roles/secretmanager.secretAccessor on " + kopsGcpCertificateKey},
 	{check: "node-reads-control-plane-secrets", trip: edited("swarm-gcp", func(t *testing.T, inv *inventory.Inventory) {
 		add(inv, "gcp:projects/iAMMember:IAMMember", "all-secrets", map[string]any{"member": "serviceAccount:" + accountEmail(t, inv, "swarm-workers-tpl"),
 			"role": "roles/secretmanager.secretAccessor", "project": "clusterbench-demo"})
@@ -79,7 +85,7 @@ var moreTrips = []checkCase{
 		r.Inputs["userData"] = gzipBase64(t, "#!/bin/sh\ndocker swarm join --token SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx 10.0.0.5:2377\n")
 	}), tripDetail: "input userData holds a Swarm join token in plaintext"},
 	{check: "secrets-are-pulumi-secrets", trip: edited("kops-aws", func(t *testing.T, inv *inventory.Inventory) {
-		add(inv, "aws:ssm/parameter:Parameter", "join-token", map[string]any{"name": "/clusterbench/kops-aws/k8s/join-token", "type": "SecureString", "value": "plain"})
+		add(inv, "aws:ssm/parameter:Parameter", "join-token", map[string]any{"name": "/clusterbench/kops-aws/k8s/network-id/join-token", "type": "SecureString", "value": "plain"})
 	}), tripDetail: "input value holds a secret value but is not a Pulumi secret"},
 	{check: "secrets-are-pulumi-secrets", trip: edited("gke", func(t *testing.T, inv *inventory.Inventory) {
 		inv.Outputs["adminToken"] = "not-a-secret"

@@ -146,6 +146,30 @@ func TestProviderPickedNamesDifferPerCreation(t *testing.T) {
 	assert.Equal(t, "fixed-name", again[2], "a fixed name collides with the first creation's")
 }
 
+// Ids a provider assigns (a VPC's vpc-…) are the same on every run of one creation and
+// differ in another, as the store paths that name a VPC rely on.
+func TestProviderIDsDifferPerCreation(t *testing.T) {
+	id := func(creation string) string {
+		var out pulumi.IDOutput
+		_, err := harness.RunWith(input("us-east-1"), func(ctx *pulumi.Context) error {
+			vpc, err := ec2.NewVpc(ctx, "network", &ec2.VpcArgs{CidrBlock: pulumi.String("10.0.0.0/16")})
+			if err != nil {
+				return err
+			}
+			out = vpc.ID()
+			return nil
+		}, harness.Options{Creation: creation})
+		require.NoError(t, err)
+		v, _, err := harness.Await(out.ToStringOutput())
+		require.NoError(t, err)
+		return v.(string)
+	}
+	assert.Equal(t, "network-id", id(""), "the default creation's ids are the goldens'")
+	assert.Equal(t, id("again"), id("again"), "one creation, one id")
+	assert.Regexp(t, `^network-[0-9a-f]{7}-id$`, id("again"))
+	assert.NotEqual(t, id("again"), id("other"))
+}
+
 // Some answers depend on an argument (the add-on whose version EKS reports); one the
 // fixture has no answer for fails loudly, naming the argument.
 func TestInvokeAnswersByArgument(t *testing.T) {

@@ -108,9 +108,9 @@ func propertyDependencies(in map[string]*pulumirpc.RegisterResourceRequest_Prope
 	return out
 }
 
-// providerID is the id a provider gives a resource: "<name>-id", or for the kinds whose
-// id other resources quote in a fixed form (GKE checks a KMS key's resource name), that
-// form.
+// providerID is the id a provider gives a resource: "<name>-id" in the default creation,
+// "<name>-<7 hex digits>-id" in another, or for the kinds whose id other resources quote
+// in a fixed form (GKE checks a KMS key's resource name), that form.
 func (r *Recorder) providerID(typ, name string, in resource.PropertyMap) string {
 	str := func(key string) string {
 		if v, ok := in[resource.PropertyKey(key)]; ok && v.IsString() {
@@ -131,6 +131,11 @@ func (r *Recorder) providerID(typ, name string, in resource.PropertyMap) string 
 		return fmt.Sprintf("projects/%s/locations/%s/keyRings/%s", project, str("location"), physical)
 	case "gcp:kms/cryptoKey:CryptoKey":
 		return str("keyRing") + "/cryptoKeys/" + physical
+	}
+	if r.creation != "" {
+		// A provider assigns ids anew on every creation (a VPC is vpc-<17 hex digits>):
+		// another creation, another id.
+		return providerName(r.creation, name, "") + "-id"
 	}
 	return name + "-id"
 }

@@ -10,7 +10,7 @@ import (
 // bootstrap is the settings every node of the cluster shares.
 func (b *builder) bootstrap(role string) selfmanaged.Settings {
 	return selfmanaged.Bootstrap(spec.AWS, role, b.cluster, b.s.KubernetesVersion,
-		selfmanaged.DefaultPodCidr, selfmanaged.DefaultServiceCidr, "ssm", storePath(b.ctx.Stack())).
+		selfmanaged.DefaultPodCidr, selfmanaged.DefaultServiceCidr, "ssm").
 		With("CB_REGION", b.s.Region)
 }
 
@@ -38,7 +38,7 @@ func (b *builder) memberGroups() error {
 			SubnetIDs:           pulumi.StringArray{subnets[m.Index%len(subnets)].ID()},
 			SecurityGroupIDs:    pulumi.StringArray{b.controlPlaneSG.ID()},
 			InstanceProfileName: b.controlPlaneProfile.Name,
-			UserData:            selfmanaged.UserData(settings, b.lb.DnsName, b.bucket.ID().ToStringOutput(), volumes),
+			UserData:            selfmanaged.UserData(settings, b.lb.DnsName, b.bucket.ID().ToStringOutput(), b.storePath, volumes),
 			Size:                nodegroup.One,
 			TargetGroupARNs:     pulumi.StringArray{b.targetGroup.Arn},
 			Tags:                map[string]string{"Name": b.cluster + "-" + m.Name, ClusterTag: b.cluster, EtcdMemberTag: m.Name},
@@ -64,7 +64,7 @@ func (b *builder) workerGroup() error {
 		SubnetIDs:           b.args.Network.NodeSubnetIDs,
 		SecurityGroupIDs:    pulumi.StringArray{b.nodeSG.ID()},
 		InstanceProfileName: b.nodeProfile.Name,
-		UserData:            selfmanaged.UserData(b.bootstrap(nodegroup.RoleWorker), b.lb.DnsName, b.bucket.ID().ToStringOutput(), nil),
+		UserData:            selfmanaged.UserData(b.bootstrap(nodegroup.RoleWorker), b.lb.DnsName, b.bucket.ID().ToStringOutput(), b.storePath, nil),
 		Size:                nodegroup.Size{Min: s.Workers.Min, Desired: s.Workers.Count, Max: s.Workers.Max},
 		Tags:                map[string]string{"Name": b.cluster + "-worker", ClusterTag: b.cluster},
 	}, b.parent, pulumi.DependsOn(b.iamReady))

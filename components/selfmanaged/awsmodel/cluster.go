@@ -45,8 +45,9 @@ type Cluster struct {
 	WorkerGroup  pulumi.StringOutput
 	// SnapshotBucket receives the etcd snapshots.
 	SnapshotBucket pulumi.StringOutput
-	// StorePath is the SSM parameter path of the join material.
-	StorePath string
+	// StorePath is the SSM parameter path of the join material,
+	// /clusterbench/<stack>/k8s/<vpc id>.
+	StorePath pulumi.StringOutput
 	// KubeconfigCommand prints the admin kubeconfig. kubeadm init writes it on the member
 	// that wins the lock, at boot, so no deploy-time output can hold it; that member
 	// publishes it in the store.
@@ -55,12 +56,12 @@ type Cluster struct {
 
 // NewCluster builds the cluster.
 func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	c := &Cluster{ClusterName: selfmanaged.ClusterName(ctx.Stack(), name), StorePath: storePath(ctx.Stack())}
+	c := &Cluster{ClusterName: selfmanaged.ClusterName(ctx.Stack(), name), StorePath: storePath(ctx.Stack(), args.Network.VpcID)}
 	if err := ctx.RegisterComponentResource(selfmanaged.AwsClusterType, name, c, opts...); err != nil {
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, args: args, s: args.Spec, cluster: c.ClusterName, parent: pulumi.Parent(c),
-		members: selfmanaged.Members(args.Spec.ControlPlane.Count, args.Network.Zones)}
+		members: selfmanaged.Members(args.Spec.ControlPlane.Count, args.Network.Zones), storePath: c.StorePath}
 	steps := []func() error{b.firewall, b.snapshots, b.apiLoadBalancer, b.iam, b.datadogKey, b.etcdVolumes, b.memberGroups, b.workerGroup}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -78,7 +79,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	c.KubeconfigCommand = b.kubeconfigCommand()
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"clusterName": pulumi.String(c.ClusterName), "apiEndpoint": c.APIEndpoint, "memberGroups": c.MemberGroups,
-		"workerGroup": c.WorkerGroup, "snapshotBucket": c.SnapshotBucket, "storePath": pulumi.String(c.StorePath),
+		"workerGroup": c.WorkerGroup, "snapshotBucket": c.SnapshotBucket, "storePath": c.StorePath,
 		"kubeconfigCommand": c.KubeconfigCommand,
 	})
 }
@@ -87,7 +88,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 // Advanced-tier SecureString: admin.conf is larger than the Standard tier's 4 KB).
 func (b *builder) kubeconfigCommand() pulumi.StringOutput {
 	return pulumi.Sprintf("aws ssm get-parameter --region %s --name %s/%s --with-decryption --query Parameter.Value --output text > kubeconfig",
-		b.s.Region, storePath(b.ctx.Stack()), selfmanaged.AdminKubeconfigKey)
+		b.s.Region, b.storePath, selfmanaged.AdminKubeconfigKey)
 }
 
 // builder carries what the steps share; each step adds one concern's resources.
@@ -99,6 +100,8 @@ type builder struct {
 	cluster string
 	parent  pulumi.ResourceOption
 	members []selfmanaged.Member
+	// storePath is where the nodes keep the join material (store.go).
+	storePath pulumi.StringOutput
 
 	controlPlaneSG, nodeSG, apiSG *ec2.SecurityGroup
 	bucket                        *s3.BucketV2

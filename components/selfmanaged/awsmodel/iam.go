@@ -12,19 +12,20 @@ import (
 // iam: one role per node role, each with an inline policy naming exactly what the
 // bootstrap and kubelet use (kops pkg/model/iam: separate master and node policies);
 // no statement allows every action on every resource.
+// Both name the store's parameters under the store path, which holds the VPC's id: the
+// documents are built once it is known.
 func (b *builder) iam() error {
-	cpPolicy := b.bucket.Arn.ApplyT(func(bucketArn string) (string, error) {
-		return iampolicy.Document(b.controlPlaneStatements(bucketArn)...)
+	cpPolicy := pulumi.All(b.bucket.Arn, b.storePath).ApplyT(func(v []any) (string, error) {
+		return iampolicy.Document(b.controlPlaneStatements(v[0].(string), v[1].(string))...)
 	}).(pulumi.StringOutput)
 	var err error
 	if b.controlPlaneProfile, err = b.role("control-plane", cpPolicy); err != nil {
 		return err
 	}
-	nodePolicy, err := iampolicy.Document(b.nodeStatements()...)
-	if err != nil {
-		return err
-	}
-	b.nodeProfile, err = b.role("nodes", pulumi.String(nodePolicy).ToStringOutput())
+	nodePolicy := b.storePath.ApplyT(func(path string) (string, error) {
+		return iampolicy.Document(b.nodeStatements(path)...)
+	}).(pulumi.StringOutput)
+	b.nodeProfile, err = b.role("nodes", nodePolicy)
 	return err
 }
 
@@ -45,8 +46,9 @@ func (b *builder) role(role string, policy pulumi.StringOutput) (*iam.InstancePr
 	return iam.NewInstanceProfile(b.ctx, name, &iam.InstanceProfileArgs{Role: r.Name, Tags: b.tags(b.cluster + "-" + role)}, b.parent)
 }
 
-// controlPlaneStatements: what a member does at boot and while it runs.
-func (b *builder) controlPlaneStatements(bucketArn string) []iampolicy.Statement {
+// controlPlaneStatements: what a member does at boot and while it runs, with the store
+// under path.
+func (b *builder) controlPlaneStatements(bucketArn, path string) []iampolicy.Statement {
 	arn := func(service, resource string) string {
 		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", b.args.Partition, service, b.s.Region, b.args.AccountID, resource)
 	}
@@ -75,33 +77,34 @@ func (b *builder) controlPlaneStatements(bucketArn string) []iampolicy.Statement
 		},
 		{
 			// Read the lock, the join material, the peers' etcd endpoints and, with
-			// monitoring: datadog, the Datadog API key: under this stack's path only.
+			// monitoring: datadog, the Datadog API key: under this creation's path only.
 			Sid: "ReadStore", Effect: "Allow",
-			Resource: []string{b.parameterArn("*")},
+			Resource: []string{b.parameterArn(path, "*")},
 			Action:   []string{"ssm:GetParameter"},
 		},
 		{
 			// Write only the keys the bootstrap writes, by name: a member can never
 			// overwrite the Datadog API key (or anything else Pulumi keeps there).
 			Sid: "WriteJoinMaterial", Effect: "Allow",
-			Resource: b.parameterArns(b.writtenKeys()),
+			Resource: b.parameterArns(path, b.writtenKeys()),
 			Action:   []string{"ssm:PutParameter"},
 		},
 	}
 }
 
-// parameterArns names each key's parameter.
-func (b *builder) parameterArns(keys []string) []string {
+// parameterArns names each key's parameter under path.
+func (b *builder) parameterArns(path string, keys []string) []string {
 	out := make([]string, len(keys))
 	for i, k := range keys {
-		out[i] = b.parameterArn(k)
+		out[i] = b.parameterArn(path, k)
 	}
 	return out
 }
 
-// nodeStatements: a worker describes, pulls images and reads the worker join material.
-func (b *builder) nodeStatements() []iampolicy.Statement {
-	params := b.parameterArns(selfmanaged.WorkerStoreKeys)
+// nodeStatements: a worker describes, pulls images and reads the worker join material
+// under path.
+func (b *builder) nodeStatements(path string) []iampolicy.Statement {
+	params := b.parameterArns(path, selfmanaged.WorkerStoreKeys)
 	return []iampolicy.Statement{
 		{
 			Sid: "Describe", Effect: "Allow", Resource: "*",

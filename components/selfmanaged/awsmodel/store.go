@@ -11,18 +11,24 @@ import (
 )
 
 // The join material lives in SSM Parameter Store as SecureString parameters under one
-// path per stack, which the bootstrap writes (the lock conditionally: put-parameter
-// without --overwrite) and reads. Pulumi creates none of them: their values exist only
-// once kubeadm init has run, and never pass through the program or its state.
+// path per creation of the stack, which the bootstrap writes (the lock conditionally:
+// put-parameter without --overwrite) and reads. Pulumi creates none of them: their values
+// exist only once kubeadm init has run, and never pass through the program or its state.
 
-// storePath is the parameter path of a stack's cluster: /clusterbench/<stack>/k8s.
-func storePath(stack string) string { return "/clusterbench/" + stack + "/k8s" }
+// storePath is the parameter path of a stack's cluster: /clusterbench/<stack>/k8s/<vpc
+// id>. The nodes own the parameters (Pulumi cannot own a conditional create), so `pulumi
+// destroy` leaves them behind; the VPC's id, new on every creation, gives a stack created
+// again an empty path, where its members elect an init member afresh instead of waiting
+// for join material that the old lock's holder will never write (as Swarm's store does).
+func storePath(stack string, vpcID pulumi.IDOutput) pulumi.StringOutput {
+	return pulumi.Sprintf("/clusterbench/%s/k8s/%s", stack, vpcID)
+}
 
 // parameterArn is the ARN of a parameter (or, with key "*", of every parameter) under
-// the path; SSM writes a path's leading slash once in the ARN.
-func (b *builder) parameterArn(key string) string {
+// path; SSM writes a path's leading slash once in the ARN.
+func (b *builder) parameterArn(path, key string) string {
 	return fmt.Sprintf("arn:%s:ssm:%s:%s:parameter/%s/%s", b.args.Partition, b.s.Region, b.args.AccountID,
-		strings.TrimPrefix(storePath(b.ctx.Stack()), "/"), key)
+		strings.TrimPrefix(path, "/"), key)
 }
 
 // datadogKey: with monitoring: datadog, the SecureString <storePath>/datadog-api-key
@@ -35,7 +41,7 @@ func (b *builder) datadogKey() error {
 		return nil
 	}
 	p, err := secretstore.NewAwsParameter(b.ctx, b.name+"-store-"+secretstore.DatadogAPIKey, secretstore.AwsArgs{
-		Parameter:   pulumi.String(storePath(b.ctx.Stack()) + "/" + secretstore.DatadogAPIKey),
+		Parameter:   pulumi.Sprintf("%s/%s", b.storePath, secretstore.DatadogAPIKey),
 		Value:       b.s.Datadog.APIKey(),
 		Description: selfmanaged.DatadogKeyDescription,
 	}, b.parent)

@@ -13,7 +13,7 @@ import (
 func (b *builder) bootstrap(role string) selfmanaged.Settings {
 	layout := b.s.NetworkLayout()
 	return selfmanaged.Bootstrap(spec.GCP, role, b.cluster, b.s.KubernetesVersion,
-		layout.Pods.String(), layout.Services.String(), "gcp-secret", storePath(b.ctx.Stack())).
+		layout.Pods.String(), layout.Services.String(), "gcp-secret").
 		With("CB_REGION", b.s.Region, "CB_PROJECT", b.s.Project)
 }
 
@@ -45,7 +45,7 @@ func (b *builder) memberGroups() error {
 			Region:              b.s.Region,
 			Subnetwork:          b.args.Network.SubnetworkID,
 			ServiceAccountEmail: b.controlPlaneSA.Email,
-			StartupScript:       selfmanaged.UserData(settings, b.address.Address, b.bucket.Name, devices),
+			StartupScript:       selfmanaged.UserData(settings, b.address.Address, b.bucket.Name, b.storePath, devices),
 			Disks:               attached,
 			Size:                nodegroup.One,
 			Labels:              map[string]string{ClusterLabel: b.cluster, EtcdMemberLabel: m.Name},
@@ -72,7 +72,7 @@ func (b *builder) workerGroup() error {
 		Region:              s.Region,
 		Subnetwork:          b.args.Network.SubnetworkID,
 		ServiceAccountEmail: b.nodeSA.Email,
-		StartupScript:       selfmanaged.UserData(b.bootstrap(nodegroup.RoleWorker), b.address.Address, b.bucket.Name, nil),
+		StartupScript:       selfmanaged.UserData(b.bootstrap(nodegroup.RoleWorker), b.address.Address, b.bucket.Name, b.storePath, nil),
 		Size:                nodegroup.Size{Min: s.Workers.Min, Desired: s.Workers.Count, Max: s.Workers.Max},
 		Labels:              map[string]string{ClusterLabel: b.cluster},
 		BaseInstanceName:    gcpname.Name(50, b.instancePrefix()+"worker"),

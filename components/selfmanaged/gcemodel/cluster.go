@@ -41,8 +41,9 @@ type Cluster struct {
 	WorkerGroup  pulumi.StringOutput
 	// SnapshotBucket receives the etcd snapshots.
 	SnapshotBucket pulumi.StringOutput
-	// StorePath is the prefix of the Secret Manager secrets: <StorePath>-<key>.
-	StorePath string
+	// StorePath is the prefix of the Secret Manager secrets, <stack>-k8s-<suffix of the
+	// network's name>: secret <StorePath>-<key> per store key.
+	StorePath pulumi.StringOutput
 	// KubeconfigCommand prints the admin kubeconfig. kubeadm init writes it on the member
 	// that wins the lock, at boot, so no deploy-time output can hold it; that member
 	// publishes it in the store.
@@ -51,12 +52,12 @@ type Cluster struct {
 
 // NewCluster builds the cluster.
 func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	c := &Cluster{ClusterName: selfmanaged.ClusterName(ctx.Stack(), name), StorePath: storePath(ctx.Stack())}
+	c := &Cluster{ClusterName: selfmanaged.ClusterName(ctx.Stack(), name), StorePath: storePath(ctx.Stack(), args.Network.NetworkName)}
 	if err := ctx.RegisterComponentResource(selfmanaged.GcpClusterType, name, c, opts...); err != nil {
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, args: args, s: args.Spec, cluster: c.ClusterName, parent: pulumi.Parent(c),
-		members: selfmanaged.Members(args.Spec.ControlPlane.Count, args.Network.Zones)}
+		members: selfmanaged.Members(args.Spec.ControlPlane.Count, args.Network.Zones), storePath: c.StorePath}
 	steps := []func() error{b.serviceAccounts, b.firewall, b.store, b.datadogKey, b.snapshots, b.etcdDisks, b.apiAddress,
 		b.memberGroups, b.apiLoadBalancer, b.workerGroup}
 	for _, step := range steps {
@@ -75,7 +76,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 	c.KubeconfigCommand = b.kubeconfigCommand()
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"clusterName": pulumi.String(c.ClusterName), "apiEndpoint": c.APIEndpoint, "memberGroups": c.MemberGroups,
-		"workerGroup": c.WorkerGroup, "snapshotBucket": c.SnapshotBucket, "storePath": pulumi.String(c.StorePath),
+		"workerGroup": c.WorkerGroup, "snapshotBucket": c.SnapshotBucket, "storePath": c.StorePath,
 		"kubeconfigCommand": c.KubeconfigCommand,
 	})
 }
@@ -95,6 +96,8 @@ type builder struct {
 	cluster string
 	parent  pulumi.ResourceOption
 	members []selfmanaged.Member
+	// storePath prefixes the store's secret ids (store.go).
+	storePath pulumi.StringOutput
 
 	controlPlaneSA, nodeSA *serviceaccount.Account
 	// iamReady: the grants a node uses at boot.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/clusterbench/clusterbench/components/gcpname"
 	"github.com/clusterbench/clusterbench/components/secretstore"
 	"github.com/clusterbench/clusterbench/components/selfmanaged"
 	"github.com/clusterbench/clusterbench/components/spec"
@@ -14,11 +15,27 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// storePath is the prefix of the stack's secrets: <stack>-k8s-<key>.
-func storePath(stack string) string { return stack + "-k8s" }
+// storePath is the prefix of the stack's secret ids, <stack>-k8s-<suffix>: the suffix
+// comes from the network's name, which Pulumi picks anew on every creation (as the
+// service accounts' ids do). The members create the lock secret themselves (the
+// election), so `pulumi destroy` leaves it behind; under a new prefix a stack created
+// again elects afresh instead of waiting for join material the old lock's holder will
+// never write, and a second checkout's stack of the same name never meets this one's
+// secrets.
+func storePath(stack string, networkName pulumi.StringOutput) pulumi.StringOutput {
+	return networkName.ApplyT(func(seed string) string {
+		return gcpname.SecretPrefix(seed, stack, "k8s")
+	}).(pulumi.StringOutput)
+}
 
-// SecretID is the Secret Manager id of one store key.
-func SecretID(stack, key string) string { return storePath(stack) + "-" + key }
+// SecretID is the Secret Manager id of one store key under a store path (the secret
+// name the bootstrap reads: "${CB_STORE_PATH}-<key>").
+func SecretID(storePath, key string) string { return storePath + "-" + key }
+
+// secretID is SecretID once the store path is known.
+func (b *builder) secretID(key string) pulumi.StringOutput {
+	return b.storePath.ApplyT(func(path string) string { return SecretID(path, key) }).(pulumi.StringOutput)
+}
 
 // store: one Secret Manager secret per key, created here so that each is granted only to
 // the roles that need it (the containers only: the bootstrap adds the versions, so no
@@ -62,7 +79,7 @@ func (b *builder) store() error {
 func (b *builder) secret(key string) error {
 	secret, err := secretmanager.NewSecret(b.ctx, b.name+"-store-"+key, &secretmanager.SecretArgs{
 		Project:     pulumi.String(b.s.Project),
-		SecretId:    pulumi.String(SecretID(b.ctx.Stack(), key)),
+		SecretId:    b.secretID(key),
 		Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
 		Labels:      b.labels(),
 	}, b.parent)
@@ -87,10 +104,13 @@ func (b *builder) secretGrant(key, who, role string, sa *serviceaccount.Account)
 // and then add to and read that secret alone, by a condition on its name.
 func (b *builder) lockGrants() error {
 	// A custom role's id cannot be reused for 37 days after deletion (IAM docs,
-	// "Deleting a custom role"): recreate a destroyed stack under another name or later.
+	// "Deleting a custom role"): the id ends in the network's suffix, so a stack created
+	// again asks for another id.
 	role, err := projects.NewIAMCustomRole(b.ctx, b.name+"-secret-creator", &projects.IAMCustomRoleArgs{
-		Project:     pulumi.String(b.s.Project),
-		RoleId:      pulumi.String(strings.ReplaceAll(b.cluster, "-", "_") + "_secret_creator"),
+		Project: pulumi.String(b.s.Project),
+		RoleId: b.args.Network.NetworkName.ApplyT(func(seed string) string {
+			return gcpname.RoleID(seed, b.cluster, "secret_creator")
+		}).(pulumi.StringOutput),
 		Title:       pulumi.Sprintf("Secret creator of %s", b.cluster),
 		Description: pulumi.String("Create the init lock secret (clusterbench)"),
 		Permissions: pulumi.ToStringArray(SecretCreatorPermissions),
@@ -125,13 +145,14 @@ func (b *builder) lockGrants() error {
 var SecretCreatorPermissions = []string{"secretmanager.secrets.create"}
 
 // lockCondition selects the lock secret and its versions by name (IAM Conditions,
-// resource.name: projects/NUMBER/secrets/ID[/versions/N]).
+// resource.name: projects/NUMBER/secrets/ID[/versions/N]), the id under this creation's
+// store path.
 func (b *builder) lockCondition() *projects.IAMMemberConditionArgs {
-	id := SecretID(b.ctx.Stack(), selfmanaged.LockKey)
+	id := b.secretID(selfmanaged.LockKey)
 	return &projects.IAMMemberConditionArgs{
 		Title:       pulumi.String("the init lock of " + b.cluster),
-		Description: pulumi.String("secret " + id + " only"),
-		Expression:  pulumi.String(LockCondition(id)),
+		Description: pulumi.Sprintf("secret %s only", id),
+		Expression:  id.ApplyT(LockCondition).(pulumi.StringOutput),
 	}
 }
 
@@ -140,7 +161,7 @@ func LockCondition(secretID string) string {
 	return fmt.Sprintf(`resource.name.endsWith("/secrets/%s") || resource.name.extract("/secrets/{id}/versions/") == %q`, secretID, secretID)
 }
 
-// datadogKey: with monitoring: datadog, the secret <stack>-k8s-datadog-api-key with
+// datadogKey: with monitoring: datadog, the secret <storePath>-datadog-api-key with
 // clusterbench:datadogApiKey as its one version (a Pulumi secret all the way), readable
 // by the control-plane account alone (secretAccessor on this secret; no version adder:
 // the value is Pulumi's). The init member copies it into the Kubernetes Secret the
@@ -151,7 +172,7 @@ func (b *builder) datadogKey() error {
 	}
 	ready, err := secretstore.NewGcpSecret(b.ctx, b.name+"-store-"+secretstore.DatadogAPIKey, secretstore.GcpArgs{
 		Project:  b.s.Project,
-		SecretID: pulumi.String(SecretID(b.ctx.Stack(), secretstore.DatadogAPIKey)),
+		SecretID: b.secretID(secretstore.DatadogAPIKey),
 		Labels:   b.labels(),
 		Value:    b.s.Datadog.APIKey(),
 		Readers:  []secretstore.Reader{{Name: "control-plane", Member: b.controlPlaneSA.Member}},
