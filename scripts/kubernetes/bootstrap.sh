@@ -32,8 +32,10 @@
 #   CB_POD_CIDR            (192.168.0.0/16, Calico's default pool)
 #   CB_SERVICE_CIDR        (10.96.0.0/12)
 #   CB_STORE               ssm | gcp-secret | dir: where join material is shared
-#   CB_STORE_PATH          ssm: parameter prefix (/clusterbench/<stack>/k8s);
-#                          gcp-secret: secret-name prefix; dir: a directory
+#   CB_STORE_PATH          ssm: parameter prefix (/clusterbench/<stack>/k8s/<vpc id>);
+#                          gcp-secret: secret-name prefix (<stack>-k8s-<network suffix>):
+#                          named after the network, so a re-created stack starts clean;
+#                          dir: a directory
 #   CB_REGION              aws: region of the store, volumes and bucket
 #   CB_PROJECT             gcp: project of the secrets
 #   CB_CLOUD               aws | gcp | local
