@@ -36,13 +36,13 @@ while (($#)); do
     --set|--secret)
       [[ ${2:-} =~ ^[A-Za-z0-9_.-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_.-]+=.*$ ]] || { echo "run.sh: $1 needs STACK:NAMESPACE:KEY=VALUE, got '${2:-}'" >&2; exit 2; }
       settings+=("$1 $2"); shift ;;
-    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
     *) stacks+=("$1") ;;
   esac
   shift
 done
-((${#stacks[@]})) || { echo "usage: run.sh [--up] [--out DIR] STACK..." >&2; exit 2; }
+((${#stacks[@]})) || { echo "usage: run.sh [--up] [--out DIR] [--variant NEW=BASE]... [--set|--secret STACK:KEY=VALUE]... STACK..." >&2; exit 2; }
 [[ -n $out ]] || out=$(mktemp -d -t enginetest-out.XXXXXX)
 [[ $out = /* ]] || out="$PWD/$out"
 mkdir -p "$out"
