@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/clusterbench/clusterbench/components/program"
+	"github.com/clusterbench/clusterbench/components/spec"
 	"github.com/clusterbench/clusterbench/internal/comparison"
 	"github.com/clusterbench/clusterbench/internal/cost"
 	"github.com/clusterbench/clusterbench/internal/inventory"
@@ -36,13 +39,8 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitBadInput, badInput("%s: %v", *path, err)
 	}
-	// The document carries the stack's configuration (a preview does; an export does
-	// not): monitoring decides the Datadog lines.
-	monitoring := doc.Config["clusterbench:monitoring"]
-	if monitoring == "" {
-		monitoring = "none"
-	}
-	est := p.price(doc.Inventory, doc.Regions, monitoring, cost.DefaultPrometheusPlan())
+	monitoring, plan, demo := documentMonitoring(doc)
+	est := p.price(doc.Inventory, doc.Regions, monitoring, plan, demo)
 	custom := doc.Inventory.Custom()
 	st := report.Stack{
 		Stack: doc.Inventory.Stack, Status: report.StatusOK,
@@ -74,4 +72,45 @@ func runCost(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitFindings, nil
 	}
 	return exitOK, nil
+}
+
+// documentMonitoring is a document's monitoring choice, Prometheus plan and demo switch,
+// as compare reads them from the stack file. A preview carries the stack's configuration:
+// read as the program reads it. An export does not, but holds the program's "monitoring"
+// stack output (the choice and the plan; not the demo, which changes no total). A document
+// with neither prices no monitoring.
+func documentMonitoring(doc *inventory.Document) (string, cost.PrometheusPlan, bool) {
+	in := spec.Input{Stack: doc.Inventory.Stack, Config: map[string]string{}}
+	for k, v := range doc.Config {
+		if strings.HasPrefix(k, spec.Namespace+":") || strings.HasPrefix(k, "aws:") || strings.HasPrefix(k, "gcp:") {
+			in.Config[k] = v
+			if v == inventory.SecretPlaceholder {
+				in.SecretKeys = append(in.SecretKeys, k)
+			}
+		}
+	}
+	if _, ok := in.Config[spec.Namespace+":cloud"]; ok {
+		if s, _, err := spec.Parse(in, program.SpecOptions()); err == nil {
+			return s.Monitoring, cost.PrometheusPlanFor(s), s.Demo
+		}
+	}
+	monitoring, plan := doc.Config[spec.Namespace+":monitoring"], cost.DefaultPrometheusPlan()
+	if out, ok := doc.Inventory.Outputs["monitoring"].(map[string]any); ok {
+		if choice, ok := out["choice"].(string); ok {
+			monitoring = choice
+		}
+		if o, ok := out["orchestrator"].(string); ok {
+			plan.Orchestrator = o
+		}
+		if gb, ok := out["prometheusVolumeGb"].(float64); ok {
+			plan.VolumeGB = int(gb)
+		}
+		if host, ok := out["prometheusHostType"].(string); ok {
+			plan.HostType = host
+		}
+	}
+	if monitoring == "" {
+		monitoring = spec.MonitoringNone
+	}
+	return monitoring, plan, false
 }

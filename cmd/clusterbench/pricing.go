@@ -60,11 +60,11 @@ func validFormat(f string) bool {
 	return false
 }
 
-// price prices one inventory for the given regions (cloud → region) and monitoring.
-func (p *pricing) price(inv *inventory.Inventory, regions map[string]string, monitoring string, plan cost.PrometheusPlan) cost.Estimate {
+// price prices one inventory for the given regions (cloud → region), monitoring and demo.
+func (p *pricing) price(inv *inventory.Inventory, regions map[string]string, monitoring string, plan cost.PrometheusPlan, demo bool) cost.Estimate {
 	return cost.Price(inv, cost.Options{
 		Catalog: p.catalog, Usage: p.usage, Regions: regions, GKEFreeTier: p.flags.gkeFreeTier, Monitoring: monitoring,
-		Prometheus: plan,
+		Prometheus: plan, Demo: demo,
 	})
 }
 

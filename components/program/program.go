@@ -52,7 +52,13 @@ func RunWith(opts spec.Options) pulumi.RunFunc {
 		if !ok {
 			return &NotBuiltError{Cloud: s.Cloud, Orchestrator: s.Orchestrator}
 		}
-		return build(ctx, s)
+		if err := build(ctx, s); err != nil {
+			return err
+		}
+		if s.Monitoring != spec.MonitoringNone {
+			ctx.Export("monitoring", monitoringOutput(s))
+		}
+		return nil
 	}
 }
 
@@ -78,3 +84,17 @@ func SpecOptions() spec.Options {
 
 // defaultCalendar is parsed once: it is embedded and never changes in a process.
 var defaultCalendar = sync.OnceValues(kubeversion.Default)
+
+// monitoringOutput is the "monitoring" stack output: the choice and what prices it. A
+// stack export holds no configuration, so `clusterbench cost --preview` reads these to
+// price an export's (or a preview's) monitoring as `compare` prices the stack: Datadog
+// per host; Prometheus's volume billed on managed Kubernetes, on the node's disk
+// elsewhere, and its share of the host type's capacity.
+func monitoringOutput(s *spec.Spec) pulumi.Map {
+	out := pulumi.Map{"choice": pulumi.String(s.Monitoring), "orchestrator": pulumi.String(s.Orchestrator)}
+	if s.Monitoring == spec.MonitoringPrometheus {
+		out["prometheusVolumeGb"] = pulumi.Int(s.Prometheus.VolumeGb)
+		out["prometheusHostType"] = pulumi.String(s.PrometheusHostType())
+	}
+	return out
+}

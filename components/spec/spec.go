@@ -133,6 +133,15 @@ func (s *Spec) IsEKS() bool { return s.Cloud == AWS && s.Orchestrator == Managed
 // IsGKE reports a managed cluster on GCP.
 func (s *Spec) IsGKE() bool { return s.Cloud == GCP && s.Orchestrator == Managed }
 
+// PrometheusHostType is the machine type Prometheus, Alertmanager and Grafana run on:
+// the managers' on Swarm (pinned there: they read the swarm's API), else the workers'.
+func (s *Spec) PrometheusHostType() string {
+	if s.Orchestrator == Swarm {
+		return s.ControlPlane.MachineType
+	}
+	return s.Workers.MachineType
+}
+
 // ZonalControlPlane reports a GKE cluster whose control plane lives in one zone.
 func (s *Spec) ZonalControlPlane() bool {
 	return s.IsGKE() && s.ControlPlane.Availability == Zonal

@@ -25,11 +25,7 @@ type PrometheusPlan struct {
 
 // PrometheusPlanFor is the plan of an evaluated stack.
 func PrometheusPlanFor(s *spec.Spec) PrometheusPlan {
-	host := s.Workers.MachineType
-	if s.Orchestrator == spec.Swarm {
-		host = s.ControlPlane.MachineType // pinned to managers (they read the swarm's API)
-	}
-	return PrometheusPlan{Orchestrator: s.Orchestrator, VolumeGB: s.Prometheus.VolumeGb, HostType: host}
+	return PrometheusPlan{Orchestrator: s.Orchestrator, VolumeGB: s.Prometheus.VolumeGb, HostType: s.PrometheusHostType()}
 }
 
 // DefaultPrometheusPlan is the plan of a document that says nothing about its stack

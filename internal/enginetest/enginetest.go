@@ -29,7 +29,8 @@ const (
 
 // SameResources lists how a document's resources differ from the harness's: URNs
 // missing from the document, URNs the harness never registered, and resources whose
-// type or parent differ. The root stack resource is the engine's own and is ignored.
+// type or parent differ. The root stack resource is the engine's own and is ignored;
+// providers are compared by SameProviders (a document's inventory leaves them out).
 func SameResources(harness, doc *inventory.Inventory) []string {
 	want := byURN(harness.Resources)
 	got := byURN(doc.Resources)
@@ -55,11 +56,79 @@ func SameResources(harness, doc *inventory.Inventory) []string {
 func byURN(rs []inventory.Resource) map[string]inventory.Resource {
 	out := map[string]inventory.Resource{}
 	for _, r := range rs {
-		if r.Type != inventory.StackType {
+		if r.Type != inventory.StackType && !inventory.IsProvider(r.Type) {
 			out[r.URN] = r
 		}
 	}
 	return out
+}
+
+// SameProviders lists how the explicit provider resources of a preview or export
+// document (the program's own, e.g. a Kubernetes provider configured from a cluster's
+// kubeconfig) differ from the providers the harness records: URNs missing from the
+// document, URNs the harness never registered, and different parents. The engine's
+// default providers (named default or default_<version>) are its own and are ignored.
+func SameProviders(harness *inventory.Inventory, doc []byte) ([]string, error) {
+	var raw struct {
+		Steps []struct {
+			NewState *struct {
+				URN, Type, Parent string
+			} `json:"newState"`
+		} `json:"steps"`
+		Deployment *struct {
+			Resources []struct{ URN, Type, Parent string } `json:"resources"`
+		} `json:"deployment"`
+	}
+	if err := json.Unmarshal(doc, &raw); err != nil {
+		return nil, fmt.Errorf("not a JSON document: %v", err)
+	}
+	type state struct{ urn, typ, parent string }
+	var states []state
+	for _, s := range raw.Steps {
+		if s.NewState != nil {
+			states = append(states, state{s.NewState.URN, s.NewState.Type, s.NewState.Parent})
+		}
+	}
+	if raw.Deployment != nil {
+		for _, r := range raw.Deployment.Resources {
+			states = append(states, state{r.URN, r.Type, r.Parent})
+		}
+	}
+	got := map[string]string{} // URN → parent URN (the stack's children: none)
+	for _, s := range states {
+		urn, typ := s.urn, s.typ
+		name := urn[strings.LastIndex(urn, "::")+2:]
+		if !inventory.IsProvider(typ) || name == "default" || strings.HasPrefix(name, "default_") {
+			continue
+		}
+		parent := s.parent
+		if strings.Contains(parent, "::"+inventory.StackType+"::") {
+			parent = ""
+		}
+		got[urn] = parent
+	}
+	want := map[string]string{}
+	for _, r := range harness.Resources {
+		if inventory.IsProvider(r.Type) {
+			want[r.URN] = r.ParentURN
+		}
+	}
+	var problems []string
+	for _, urn := range inventory.SortedKeys(want) {
+		parent, ok := got[urn]
+		switch {
+		case !ok:
+			problems = append(problems, "provider missing from the document: "+urn)
+		case parent != want[urn]:
+			problems = append(problems, fmt.Sprintf("provider %s: parent %q in the document, %q under the harness", urn, parent, want[urn]))
+		}
+	}
+	for _, urn := range inventory.SortedKeys(got) {
+		if _, ok := want[urn]; !ok {
+			problems = append(problems, "provider not registered under the harness: "+urn)
+		}
+	}
+	return problems, nil
 }
 
 // PreviewCreates is the number of resources a `pulumi preview --json` document's

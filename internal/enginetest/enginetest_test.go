@@ -144,3 +144,44 @@ func TestPlaintextCredentials(t *testing.T) {
 		assert.Equal(t, want, enginetest.PlaintextCredentials([]byte(doc)), doc)
 	}
 }
+
+func TestSameProviders(t *testing.T) {
+	const addons = "urn:pulumi:eks::clusterbench::clusterbench:kubeaddons:Addons::addons"
+	const k8s = "urn:pulumi:eks::clusterbench::clusterbench:kubeaddons:Addons$pulumi:providers:kubernetes::addons-k8s"
+	harness := &inventory.Inventory{Resources: append(resources(),
+		inventory.Resource{URN: addons, Type: "clusterbench:kubeaddons:Addons", Component: true},
+		inventory.Resource{URN: k8s, Type: "pulumi:providers:kubernetes", ParentURN: addons})}
+	stack := `{"urn": "urn:pulumi:eks::clusterbench::pulumi:pulumi:Stack::clusterbench-eks", "type": "pulumi:pulumi:Stack"}`
+	defaultAWS := `{"urn": "urn:pulumi:eks::clusterbench::pulumi:providers:aws::default_6_83_4", "type": "pulumi:providers:aws"}`
+	for name, tc := range map[string]struct {
+		doc  string
+		want []string
+	}{
+		"an export with the program's provider, the engine's default one ignored": {
+			doc: `{"deployment": {"resources": [` + stack + `, ` + defaultAWS + `,
+			  {"urn": "` + k8s + `", "type": "pulumi:providers:kubernetes", "parent": "` + addons + `"}]}}`,
+		},
+		"a preview without it": {
+			doc:  `{"steps": [{"newState": ` + stack + `}, {"newState": ` + defaultAWS + `}]}`,
+			want: []string{"provider missing from the document: " + k8s},
+		},
+		"a provider under another parent, and one the harness never saw": {
+			doc: `{"steps": [{"newState": {"urn": "` + k8s + `", "type": "pulumi:providers:kubernetes",
+			  "parent": "urn:pulumi:eks::clusterbench::pulumi:pulumi:Stack::clusterbench-eks"}},
+			  {"newState": {"urn": "urn:pulumi:eks::clusterbench::pulumi:providers:kubernetes::extra", "type": "pulumi:providers:kubernetes"}}]}`,
+			want: []string{"provider " + k8s + `: parent "" in the document, "` + addons + `" under the harness`,
+				"provider not registered under the harness: urn:pulumi:eks::clusterbench::pulumi:providers:kubernetes::extra"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := enginetest.SameProviders(harness, []byte(tc.doc))
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	// SameResources leaves providers to SameProviders: a document's inventory never holds them.
+	assert.Empty(t, enginetest.SameResources(harness, &inventory.Inventory{Resources: harness.Resources[:3]}))
+	assert.Empty(t, enginetest.SameResources(harness, &inventory.Inventory{Resources: harness.Resources}))
+	_, err := enginetest.SameProviders(harness, []byte(`{`))
+	assert.ErrorContains(t, err, "not a JSON document")
+}

@@ -2,7 +2,8 @@
 # The engine rig: runs the project's Pulumi program under the real Pulumi engine, with
 # stand-in providers and no cloud.
 #
-#   internal/enginetest/run.sh [--up] [--out DIR] STACK...
+#   internal/enginetest/run.sh [--up] [--out DIR] [--variant NEW=BASE]...
+#                              [--set STACK:KEY=VALUE]... [--secret STACK:KEY=VALUE]... STACK...
 #
 # Builds the Pulumi CLI at the version go.mod pins for github.com/pulumi/pulumi/sdk/v3,
 # from the Go module proxy (internal/enginetest/tools), once per machine into
@@ -14,22 +15,34 @@
 # and `pulumi stack export` into DIR/<stack>.export.json and (--show-secrets)
 # DIR/<stack>.export-secrets.json (fake secrets of stand-ins, in plaintext: keep DIR out of
 # the repository). Without --out, DIR is a new temporary directory, named at the end.
+# --variant NEW=BASE adds a stack NEW to the throwaway project whose file starts as a copy
+# of stacks/Pulumi.BASE.yaml (name NEW among the STACKs to run it); --set and --secret run
+# `pulumi config set [--secret] KEY` on a stack before its preview (the secret's value
+# through stdin, so the CLI encrypts it with the rig's passphrase). Every stack's file as
+# the CLI last wrote it (salt, secure values) goes to DIR/Pulumi.<stack>.yaml, for
+# checks that evaluate the same file (compare --stacks DIR, verify --stacks DIR).
 # Invokes are answered from internal/harness/invokes.json, as under the mock harness.
 # Exit status: 0 when every stack previews (and deploys, with --up); 1 otherwise; 2 usage.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-up=0 out="" stacks=()
+up=0 out="" stacks=() variants=() settings=()
 while (($#)); do
   case $1 in
     --up) up=1 ;;
     --out) out=${2:?--out needs a directory}; shift ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --variant)
+      [[ ${2:-} =~ ^[A-Za-z0-9_.-]+=[A-Za-z0-9_.-]+$ ]] || { echo "run.sh: --variant needs NEW=BASE, got '${2:-}'" >&2; exit 2; }
+      variants+=("$2"); shift ;;
+    --set|--secret)
+      [[ ${2:-} =~ ^[A-Za-z0-9_.-]+:[A-Za-z0-9_-]+:[A-Za-z0-9_.-]+=.*$ ]] || { echo "run.sh: $1 needs STACK:NAMESPACE:KEY=VALUE, got '${2:-}'" >&2; exit 2; }
+      settings+=("$1 $2"); shift ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
     -*) echo "run.sh: unknown flag $1" >&2; exit 2 ;;
     *) stacks+=("$1") ;;
   esac
   shift
 done
-((${#stacks[@]})) || { echo "usage: run.sh [--up] [--out DIR] STACK..." >&2; exit 2; }
+((${#stacks[@]})) || { echo "usage: run.sh [--up] [--out DIR] [--variant NEW=BASE]... [--set|--secret STACK:KEY=VALUE]... STACK..." >&2; exit 2; }
 [[ -n $out ]] || out=$(mktemp -d -t enginetest-out.XXXXXX)
 [[ $out = /* ]] || out="$PWD/$out"
 mkdir -p "$out"
@@ -84,6 +97,12 @@ echo "run.sh: built the program, language host and stand-ins (${versions[*]}) in
 # A copy of what the CLI reads (stack init writes the passphrase salt into stack files).
 cp "$root/Pulumi.yaml" "$work/project/"
 cp -r "$root/stacks" "$work/project/"
+for v in "${variants[@]}"; do
+  base=$work/project/stacks/Pulumi.${v#*=}.yaml new=$work/project/stacks/Pulumi.${v%%=*}.yaml
+  [[ -f $base ]] || { echo "run.sh: --variant $v: no stack file stacks/Pulumi.${v#*=}.yaml" >&2; exit 2; }
+  [[ ! -e $new ]] || { echo "run.sh: --variant $v: stacks/Pulumi.${v%%=*}.yaml exists already" >&2; exit 2; }
+  cp "$base" "$new"
+done
 
 joined=$(IFS=,; echo "${versions[*]}")
 # Secrets in stack files (`secure:` values) must be encrypted with the passphrase engine-rig.
@@ -109,6 +128,19 @@ for s in "${stacks[@]}"; do
   if ! run "$log" pulumi stack select --create "$s" --non-interactive; then
     echo "$s: FAIL (stack select)"; failed=1; continue
   fi
+  configured=1
+  for setting in "${settings[@]}"; do
+    flag=${setting%% *} setting=${setting#* }
+    [[ ${setting%%:*} == "$s" ]] || continue
+    setting=${setting#*:} key=${setting%%=*} value=${setting#*=}
+    if [[ $flag == --secret ]]; then
+      printf '%s' "$value" | run "$log" pulumi config set --secret "$key" || configured=0
+    else
+      run "$log" pulumi config set "$key" -- "$value" || configured=0
+    fi
+  done
+  cp "stacks/Pulumi.$s.yaml" "$out/"
+  if ((!configured)); then echo "$s: FAIL (config set)"; failed=1; continue; fi
   if ! pulumi preview --json --non-interactive >"$out/$s.preview.json" 2>>"$log"; then
     echo "$s: FAIL (preview)"; grep -hE 'error:|panic' "$out/$s.preview.json" "$log" | head -15 | sed 's/^/    /'
     failed=1; continue

@@ -83,6 +83,11 @@ func checkResources(harness *inventory.Inventory, docs map[string][]byte) (probl
 			continue
 		}
 		differ := enginetest.SameResources(harness, doc.Inventory)
+		providers, err := enginetest.SameProviders(harness, docs[kind])
+		if err != nil {
+			differ = append(differ, err.Error())
+		}
+		differ = append(differ, providers...)
 		if kind == "export" { // every value is known after `up`
 			differ = append(differ, enginetest.SameInputs(harness, doc.Inventory)...)
 		}
