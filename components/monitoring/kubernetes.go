@@ -221,8 +221,9 @@ func eventsScrapeConfig() map[string]any {
 
 // eventsAlertRules is the rule that turns Warning events into an alert
 // (additionalPrometheusRulesMap, which the chart renders as a PrometheusRule): it fires
-// while a namespace, kind and reason has had a Warning event in the last 15 minutes (the
-// exporter's series live that long after their last event).
+// on the first Warning event of a namespace, kind and reason and resolves 15 minutes
+// after the last one (the exporter drops a series that long after its last event; a
+// series is born at 1, so increase() would miss the first event).
 func eventsAlertRules() map[string]any {
 	return map[string]any{"groups": []any{map[string]any{
 		"name": "clusterbench-kubernetes-events",
@@ -232,7 +233,7 @@ func eventsAlertRules() map[string]any {
 			"labels": map[string]any{"severity": "warning"},
 			"annotations": map[string]any{
 				"summary":     "Warning events {{ $labels.reason }} on {{ $labels.kind }} objects in namespace {{ $labels.namespace }}",
-				"description": "{{ $value }} Warning events {{ $labels.reason }} on {{ $labels.kind }} objects in namespace {{ $labels.namespace }} in the last 15 minutes: kubectl get events -n {{ $labels.namespace }} --field-selector type=Warning,reason={{ $labels.reason }}",
+				"description": "{{ $value }} Warning events {{ $labels.reason }} on {{ $labels.kind }} objects in namespace {{ $labels.namespace }} since the first of them, the last less than 15 minutes ago: kubectl get events -n {{ $labels.namespace }} --field-selector type=Warning,reason={{ $labels.reason }}",
 			},
 		}},
 	}}}

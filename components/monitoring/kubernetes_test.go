@@ -86,9 +86,9 @@ func TestEventsExporterObjects(t *testing.T) {
 	}
 }
 
-// Self-managed values differ from managed ones where kubeadm differs: etcd and
-// kube-proxy are not scraped (localhost-only metrics), the scheduler and controller
-// manager are; the data stays on the node's disk; Datadog skips kubelet TLS verification
+// Self-managed values differ from managed ones where kubeadm differs: etcd, kube-proxy,
+// the scheduler and the controller manager are not scraped (their metrics stay on
+// 127.0.0.1, as CIS asks for the last two); the data stays on the node's disk; Datadog skips kubelet TLS verification
 // and tolerates the control-plane taint. Managed values keep the chart's kube-proxy.
 func TestValuesPerOrchestrator(t *testing.T) {
 	base := spec.Spec{Stack: "s", Cloud: spec.AWS, Prometheus: spec.PrometheusSettings{RetentionDays: 15, VolumeGb: 20}, Datadog: spec.DatadogSettings{Site: "datadoghq.com"}}

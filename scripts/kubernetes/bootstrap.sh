@@ -920,7 +920,7 @@ install_calico() {
   # Calico's pool is the pod CIDR kubeadm was given.
   sed -i -e 's|# - name: CALICO_IPV4POOL_CIDR|- name: CALICO_IPV4POOL_CIDR|' \
     -e "s|#   value: \"192.168.0.0/16\"|  value: \"$CB_POD_CIDR\"|" "$manifest"
-  grep -qF "  value: \"$CB_POD_CIDR\"" "$manifest" || die "Calico $CB_CALICO_VERSION's manifest has no commented pool CIDR to set"
+  grep -qE "^[[:space:]]+value: \"${CB_POD_CIDR//./\\.}\"" "$manifest" || die "Calico $CB_CALICO_VERSION's manifest has no commented pool CIDR to set"
   local deadline=$((SECONDS + 300))
   until kubectl --kubeconfig "$KUBECONFIG_ADMIN" apply -f "$manifest" >/dev/null; do
     ((SECONDS < deadline)) || die "could not apply Calico $CB_CALICO_VERSION"
@@ -1151,9 +1151,13 @@ addons_fingerprint() {
     "$CB_MONITORING_VALUES" "$CB_MONITORING_MANIFESTS" "$CB_DEMO_MANIFESTS" "$CB_HELM_VERSION" | sha256sum | cut -d' ' -f1
 }
 
-# ours KIND NAME [NAMESPACE]: the object exists and carries our managed-by label.
+# ours KIND NAME: the object exists and carries our managed-by label (1: absent or not
+# ours). An API that cannot answer stops the run: it must not read as "nothing to remove".
 ours() {
-  [[ $(kc get "$1" "$2" ${3:+-n "$3"} -o 'jsonpath={.metadata.labels.app\.kubernetes\.io/managed-by}' 2>/dev/null) == clusterbench ]]
+  local label
+  label=$(kc get "$1" "$2" --ignore-not-found -o 'jsonpath={.metadata.labels.app\.kubernetes\.io/managed-by}') ||
+    die "addons: could not read $1 $2 from the API"
+  [[ $label == clusterbench ]]
 }
 
 monitoring_namespace() {
@@ -1168,7 +1172,8 @@ EOF
 
 # datadog_secret: the store's datadog-api-key as the Secret the chart reads
 # (apiKeyExistingSecret), applied only when it differs. The key stays in memory and on
-# pipes: printf is a shell builtin, so it is never an argument of a process.
+# pipes: printf is a shell builtin, so it is never an argument of a process. Applied
+# server-side, so no last-applied-configuration annotation keeps a second copy.
 datadog_secret() {
   local key current
   key=$(store_get datadog-api-key) || key=""
@@ -1176,18 +1181,21 @@ datadog_secret() {
   current=$(kc get secret "$DATADOG_SECRET" -n "$MONITORING_NAMESPACE" -o 'jsonpath={.data.api-key}' 2>/dev/null || true)
   [[ $current == "$(printf '%s' "$key" | base64 -w0)" ]] && return 0
   printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  namespace: %s\n  labels: {app.kubernetes.io/managed-by: clusterbench}\ntype: Opaque\ndata:\n  api-key: %s\n' \
-    "$DATADOG_SECRET" "$MONITORING_NAMESPACE" "$(printf '%s' "$key" | base64 -w0)" | kc apply -f - >/dev/null
+    "$DATADOG_SECRET" "$MONITORING_NAMESPACE" "$(printf '%s' "$key" | base64 -w0)" |
+    kc apply --server-side --field-manager=clusterbench --force-conflicts -f - >/dev/null
   log "addons: Secret $MONITORING_NAMESPACE/$DATADOG_SECRET written from the store"
 }
 
 # remove_releases_except NAME: uninstalls our releases in the monitoring namespace but NAME.
 remove_releases_except() {
-  local release
+  local releases release
+  releases=$(hc list --namespace "$MONITORING_NAMESPACE" --selector "$RELEASE_LABEL" --all --short) ||
+    die "addons: helm could not list the releases in $MONITORING_NAMESPACE"
   while read -r release; do
     [[ -n $release && $release != "$1" ]] || continue
     hc uninstall "$release" --namespace "$MONITORING_NAMESPACE" >/dev/null
     log "addons: Helm release $release uninstalled (CB_MONITORING=$CB_MONITORING)"
-  done < <(hc list --namespace "$MONITORING_NAMESPACE" --selector "$RELEASE_LABEL" --short 2>/dev/null)
+  done <<<"$releases"
 }
 
 # remove_monitoring_objects: what CB_MONITORING_MANIFESTS applied (namespaced and cluster-wide).
@@ -1203,23 +1211,40 @@ apply_file() {
   kc apply -f "$ADDONS_DIR/$1" >/dev/null
 }
 
+# recover_pending RELEASE: a run that was stopped half-way (the unit's timeout, a reboot)
+# leaves its release pending-*, and Helm then refuses every later operation on it. Runs
+# are serialized (addons' lock), so a pending release is never another run's: a first
+# install is uninstalled, an upgrade or rollback rolled back to the last good revision.
+recover_pending() {
+  local status
+  status=$(hc history "$1" --namespace "$MONITORING_NAMESPACE" --max 1 -o json 2>/dev/null |
+    grep -o '"status":"[a-z-]*"' | head -1) || true
+  case $status in
+  '"status":"pending-install"')
+    log "addons: release $1 was left pending-install; uninstalling it"
+    hc uninstall "$1" --namespace "$MONITORING_NAMESPACE" >/dev/null
+    ;;
+  '"status":"pending-upgrade"' | '"status":"pending-rollback"')
+    log "addons: release $1 was left ${status#*:}; rolling it back"
+    hc rollback "$1" --namespace "$MONITORING_NAMESPACE" >/dev/null
+    ;;
+  esac
+}
+
 install_monitoring() {
-  local repo chart version attempt
+  local repo chart version
   read -r repo chart version <<<"$CB_MONITORING_CHART"
   install_helm
   monitoring_namespace
   [[ $CB_MONITORING != datadog ]] || datadog_secret
   (umask 077 && printf '%s\n' "$CB_MONITORING_VALUES" >"$ADDONS_DIR/values.json")
-  for attempt in 1 2 3; do
-    if hc upgrade --install "$CB_MONITORING_RELEASE" "$chart" --repo "$repo" --version "$version" \
-      --namespace "$MONITORING_NAMESPACE" --values "$ADDONS_DIR/values.json" --labels "$RELEASE_LABEL" \
-      --history-max 5 --timeout 10m >/dev/null; then
-      log "addons: $chart $version installed as release $CB_MONITORING_RELEASE"
-      break
-    fi
-    ((attempt < 3)) || die "addons: helm could not install $chart $version from $repo"
-    sleep 20
-  done
+  recover_pending "$CB_MONITORING_RELEASE"
+  # One attempt per run, within the unit's 15 minutes (the chart's hook jobs wait for a
+  # schedulable node): the timer is the retry.
+  hc upgrade --install "$CB_MONITORING_RELEASE" "$chart" --repo "$repo" --version "$version" \
+    --namespace "$MONITORING_NAMESPACE" --values "$ADDONS_DIR/values.json" --labels "$RELEASE_LABEL" \
+    --history-max 5 --timeout 8m >/dev/null || die "addons: helm could not install $chart $version from $repo"
+  log "addons: $chart $version installed as release $CB_MONITORING_RELEASE"
   remove_releases_except "$CB_MONITORING_RELEASE"
   if [[ -n $CB_MONITORING_MANIFESTS ]]; then
     apply_file monitoring.yaml "$CB_MONITORING_MANIFESTS"
@@ -1241,6 +1266,9 @@ remove_monitoring() {
 
 addons() {
   [[ $CB_ROLE == control-plane ]] || die "addons runs on control-plane members"
+  # One run at a time: the boot's own run and the timer's may meet.
+  exec 9>/run/clusterbench-addons.lock
+  flock -w 1200 9 || die "addons: another run held the lock for 20 minutes"
   local holder stamp
   holder=$(store_get lock) || true
   if [[ $holder != "$CB_MEMBER_NAME" ]]; then
@@ -1358,9 +1386,10 @@ main() {
     fi
     install_timers
     log "control-plane member $CB_MEMBER_NAME ready"
-    # In a subshell: an add-on that cannot be installed yet fails only this step (its
-    # timer tries again); the member is ready either way.
-    (addons) || log "addons: not converged yet; clusterbench-addons.timer tries again every 10 minutes"
+    # A process of its own (set -e holds in it, as under its timer): an add-on that
+    # cannot be installed yet fails only this step, and its timer tries again; the
+    # member is ready either way.
+    "$INSTALLED_SCRIPT" addons || log "addons: not converged yet; clusterbench-addons.timer tries again every 10 minutes"
     ;;
   *) die "unknown command $command (bootstrap, refresh-join, snapshot, elect, addons)" ;;
   esac

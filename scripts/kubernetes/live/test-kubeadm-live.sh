@@ -617,11 +617,20 @@ values_passed() { [[ $(k get configmap -n monitoring "clusterbench-live-values-$
 # values_name_the_secret: the chart is told to read the Secret the bootstrap wrote.
 values_name_the_secret() { grep -q '"apiKeyExistingSecret":"datadog-api-key"' <<<"$CB_MONITORING_VALUES"; }
 datadog_secret_holds() { [[ $(k get secret -n monitoring datadog-api-key -o 'jsonpath={.data.api-key}' | base64 -d) == "$1" ]]; }
+# secret_single_copy: the Secret holds the key in its data only (server-side apply keeps
+# no last-applied-configuration annotation with a second copy).
+secret_single_copy() {
+  local meta
+  meta=$(k get secret -n monitoring datadog-api-key -o 'jsonpath={.metadata.annotations}') &&
+    [[ $meta != *"$(printf '%s' "$DATADOG_KEY" | base64 -w0)"* && $meta != *"$DATADOG_KEY"* ]]
+}
+stamp_of() { cat "$T/$1/fs/var/lib/upper/clusterbench/addons.sha256" 2>/dev/null; }
 secret_absent() { ! k get secret -n monitoring datadog-api-key >/dev/null 2>&1; }
 # key_nowhere_on_node: the Datadog key is in no log and no file the node wrote.
 key_nowhere_on_node() { ! grep -qrF -- "$DATADOG_KEY" "$T/$1/bootstrap.log" "$T/$1/fs"; }
 object_exists() { k get "$@" >/dev/null 2>&1; }
 object_absent() { ! k get "$@" >/dev/null 2>&1; }
+fails() { ! "$@"; }
 ours_object() { [[ $(k get "$@" -o 'jsonpath={.metadata.labels.app\.kubernetes\.io/managed-by}' 2>/dev/null) == clusterbench ]]; }
 web_is_node_port() { [[ $(k get service -n demo web -o 'jsonpath={.spec.type}') == NodePort ]]; }
 # going NAMESPACE: deleted, or being deleted.
@@ -649,6 +658,7 @@ check_addons() {
   check "datadog: the values name the Secret (apiKeyExistingSecret), never the key" values_name_the_secret
   check "datadog: Secret monitoring/datadog-api-key holds the store's key" eventually datadog_secret_holds "$DATADOG_KEY"
   check "datadog: the key is in no log and no file on the node" key_nowhere_on_node "$INIT"
+  check "datadog: the Secret keeps no second copy in an annotation" secret_single_copy
   for obj in deployment/backend deployment/web service/backend service/web poddisruptionbudget/backend poddisruptionbudget/web; do
     check "demo: $obj created in namespace demo" eventually object_exists -n demo "$obj"
   done
@@ -691,6 +701,20 @@ check_addons() {
   check "no demo: namespace demo is deleted" eventually going demo
   check "unchanged settings: the next run changes nothing" addons_logged "$INIT"
   check "unchanged settings: it says so" grep -q 'addons: up to date (monitoring none, demo false)' "$T/$INIT/addons.log"
+
+  # A run that fails half-way (the API refuses an object) writes no stamp: the next run
+  # tries again instead of calling a half-done cluster up to date.
+  local stamp demo
+  stamp=$(stamp_of "$INIT")
+  # shellcheck source=/dev/null
+  demo=$(source "$HERE/addons-datadog.env" && printf '%s' "$CB_DEMO_MANIFESTS")
+  export CB_DEMO=true CB_DEMO_MANIFESTS=$'apiVersion: clusterbench.example/v1\nkind: NoSuchKind\nmetadata:\n  name: refused\n'
+  check "a run whose apply the API refuses fails" fails addons_logged "$INIT"
+  check "the failed run wrote no stamp" test "$(stamp_of "$INIT")" = "$stamp"
+  check "it says why" grep -q "addons: not converged\|error: resource mapping not found\|no matches for kind" "$T/$INIT/addons.log"
+  export CB_DEMO_MANIFESTS=$demo
+  check "the next run, with an object the API takes, converges" addons_logged "$INIT"
+  check "and says so" grep -q 'addons: converged (monitoring none, demo true)' "$T/$INIT/addons.log"
   addon_env_unset
 }
 
@@ -802,6 +826,10 @@ scenario() {
     check "etcd has ${#NODES[@]} started voting members" eventually all_etcd_voters "${#NODES[@]}"
     check "every member's etcd is healthy" eventually all_etcd_healthy "${#NODES[@]}" "${NODES[@]}"
     check "exactly one member ran kubeadm init" test "$(grep -l 'kubeadm init (this member won' "$T"/n*/bootstrap.log | wc -l)" = 1
+    for n in "${NODES[@]}"; do
+      [[ $n == "$INIT" ]] && continue
+      check "$n leaves the add-ons to the lock holder $INIT" grep -q "addons: left to the lock holder ($INIT)" "$T/$n/bootstrap.log"
+    done
   fi
 
   phase refresh-join
