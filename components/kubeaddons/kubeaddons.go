@@ -132,8 +132,8 @@ func (b *builder) prometheus() error {
 	return b.eventsExporter(ns, stack)
 }
 
-// eventsExporter: kubernetes-event-exporter, allowed to read events only, sending Warning
-// events to Alertmanager as alerts: the objects of
+// eventsExporter: Grafana Alloy, allowed to read events only, counting Warning events
+// for Prometheus, whose rule KubernetesWarningEvent turns them into alerts: the objects of
 // components/monitoring/kubernetes/events-exporter.yaml (monitoring.EventsExporterObjects),
 // which a self-managed cluster's init member applies too.
 func (b *builder) eventsExporter(ns *corev1.Namespace, stack *helmv3.Release) error {

@@ -32,7 +32,7 @@ func selfManagedFleets() []inventory.Resource {
 //   - the data on the worker's root disk (no CSI driver): 20 GB gp3 × $0.08 = $1.60,
 //     already in the disk lines;
 //   - prometheus, alertmanager, grafana, operator, kube-state-metrics, events exporter:
-//     850m, 2752 MiB; CPU 0.425 > memory 0.3359; 0.425 × 730 = 310.25 h × $0.0832 =
+//     850m, 2816 MiB; CPU 0.425 > memory 0.3438; 0.425 × 730 = 310.25 h × $0.0832 =
 //     $25.8128;
 //   - node-exporter, 50m and 64 MiB: workers 0.025 × 3 × 730 = 54.75 h × $0.0832 =
 //     $4.5552; members (t3.medium, 2 vCPU, 4 GiB, $0.0416/h) CPU 0.025 > memory

@@ -1257,7 +1257,6 @@ install_monitoring() {
 
 remove_monitoring() {
   ours namespace "$MONITORING_NAMESPACE" || return 0
-  if [[ $HELM == helm ]] && ! command -v helm >/dev/null && [[ -x /usr/local/bin/helm ]]; then HELM=/usr/local/bin/helm; fi
   if command -v "$HELM" >/dev/null; then remove_releases_except ""; fi
   remove_monitoring_objects
   kc delete namespace "$MONITORING_NAMESPACE" --wait=false >/dev/null
